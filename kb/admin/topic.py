@@ -1,0 +1,96 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Topic
+from ..rendering import render_markdown
+
+
+class TranslationStateFilter(admin.SimpleListFilter):
+    title = _("translation state")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("complete", _("Complete in both languages")),
+            ("missing-en", _("English missing")),
+            ("missing-zh", _("Chinese missing")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "complete":
+            return queryset.complete("zh").complete("en")
+        if self.value() == "missing-en":
+            return queryset.missing("en")
+        if self.value() == "missing-zh":
+            return queryset.missing("zh")
+        return queryset
+
+
+@admin.register(Topic)
+class TopicAdmin(SimpleHistoryAdmin):
+    list_display = ["title_zh", "title_en", "slug", "category", "status", "languages", "updated_at"]
+    list_filter = ["status", "category", "tags", TranslationStateFilter]
+    search_fields = ["slug", "title_zh", "title_en", "summary_zh", "summary_en"]
+    list_select_related = ["category"]
+    filter_horizontal = ["tags", "related"]
+    readonly_fields = ["languages", "preview_zh", "preview_en", "created_at", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["slug", ("category", "status", "order"), "calculator"]}),
+        (
+            _("Content"),
+            {
+                "fields": [
+                    ("title_zh", "title_en"),
+                    ("summary_zh", "summary_en"),
+                    ("body_zh", "body_en"),
+                ],
+                "classes": ["bilingual"],
+                "description": _(
+                    "Chinese on the left, English on the right. Bodies are Markdown: "
+                    "$…$ and $$…$$ for formulas, ``` for code. An empty field means "
+                    "“not yet translated”."
+                ),
+            },
+        ),
+        (
+            _("Preview of the saved version"),
+            {"fields": [("preview_zh", "preview_en")], "classes": ["bilingual", "collapse"]},
+        ),
+        (_("Links"), {"fields": ["tags", "related"]}),
+        (_("State"), {"fields": ["languages", "created_at", "updated_at"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css", "css/pygments.css"]}
+        js = ["js/admin-preview.js"]
+
+    @admin.display(description=_("complete languages"))
+    def languages(self, topic: Topic) -> str:
+        return " + ".join(topic.complete_languages) or "—"
+
+    @admin.display(description=_("Chinese"))
+    def preview_zh(self, topic: Topic):
+        # Stored HTML was sanitised by kb.rendering when the topic was saved.
+        return format_html('<div class="prose">{}</div>', mark_safe(topic.body_html_zh))
+
+    @admin.display(description=_("English"))
+    def preview_en(self, topic: Topic):
+        return format_html('<div class="prose">{}</div>', mark_safe(topic.body_html_en))
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(require_POST(self.markdown_preview))
+        return [path("preview/", preview, name="kb_topic_preview"), *super().get_urls()]
+
+    def markdown_preview(self, request):
+        """Render posted Markdown the way a saved topic would be rendered."""
+        if not self.has_change_permission(request) and not self.has_add_permission(request):
+            return JsonResponse({"error": "permission denied"}, status=403)
+        text = request.POST.get("markdown", "")
+        return JsonResponse({"html": render_markdown(text).html})
