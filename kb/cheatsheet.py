@@ -1,0 +1,105 @@
+"""Read and write cheat sheets in the seed's Markdown form.
+
+A cheat sheet is a title line, then numbered sections `# N. Title`, each followed
+by its Markdown body. Text before the first section (title, generated table of
+contents) is not content. Exports add `<!-- slug: … -->` under each heading so an
+import of an export finds the same topics.
+"""
+
+import re
+from dataclasses import dataclass
+
+SECTION_HEADING = re.compile(r"^# (\d+)\.\s*(.*?)\s*#*\s*$")
+SLUG_MARKER = re.compile(r"^<!--\s*slug:\s*([a-z0-9-]+)\s*-->\s*$")
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+DEFAULT_TITLE = "ML/LLM Cheat Sheet"
+
+
+class CheatSheetError(ValueError):
+    """The file is not a cheat sheet this importer can read."""
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    body: str
+    slug: str = ""
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Decode UTF-8 (with or without BOM); name the offending byte otherwise."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CheatSheetError(
+            f"{name} is not UTF-8 text: byte 0x{raw[error.start]:02x} at offset {error.start} "
+            "is invalid. Convert the file to UTF-8 first, for example with "
+            f"`iconv -f GBK -t UTF-8 {name} > converted.md`."
+        ) from error
+
+
+def _headings(lines: list[str]):
+    """Yield (line index, match) for section headings outside fenced code blocks."""
+    fence = None
+    for index, line in enumerate(lines):
+        opening = FENCE.match(line)
+        if opening:
+            marker = opening.group(1)
+            if fence is None:
+                fence = marker[0] * len(marker)
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence is None:
+            match = SECTION_HEADING.match(line)
+            if match:
+                yield index, match
+
+
+def parse(text: str, name: str = "the file") -> list[Section]:
+    """Split a cheat sheet into its numbered sections.
+
+    Raises CheatSheetError when there is no section, a number repeats or a title is empty.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    headings = list(_headings(lines))
+    if not headings:
+        raise CheatSheetError(
+            f"{name} has no numbered sections. Each topic starts with a line such as `# 1. Title`."
+        )
+
+    sections, seen = [], set()
+    for position, (start, match) in enumerate(headings):
+        number, title = int(match.group(1)), match.group(2).strip()
+        if not title:
+            raise CheatSheetError(f"Section {number} in {name} (line {start + 1}) has no title.")
+        if number in seen:
+            raise CheatSheetError(f"Section number {number} appears twice in {name}.")
+        seen.add(number)
+        end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
+        sections.append(_section(number, title, lines[start + 1 : end]))
+    return sections
+
+
+def _section(number: int, title: str, body_lines: list[str]) -> Section:
+    slug = ""
+    first = next((i for i, line in enumerate(body_lines) if line.strip()), None)
+    if first is not None:
+        marker = SLUG_MARKER.match(body_lines[first].strip())
+        if marker:
+            slug = marker.group(1)
+            body_lines = body_lines[first + 1 :]
+    return Section(number=number, title=title, body="\n".join(body_lines).strip(), slug=slug)
+
+
+def render(sections: list[Section], title: str = DEFAULT_TITLE) -> str:
+    """Write sections back in the same form that `parse` reads."""
+    parts = [f"{title}\n---\n"]
+    for section in sections:
+        parts.append(f"# {section.number}. {section.title}\n")
+        if section.slug:
+            parts.append(f"<!-- slug: {section.slug} -->\n")
+        parts.append(f"\n{section.body}\n" if section.body else "")
+        parts.append("\n")
+    return "\n".join(parts).rstrip() + "\n"
