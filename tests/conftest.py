@@ -1,0 +1,39 @@
+"""Shared fixtures. Every test database starts with the shipped content loaded."""
+
+import pytest
+
+from kb.content_loader import load_content
+from kb.models import Topic
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_content()
+
+
+@pytest.fixture
+def make_topic(db):
+    """Create a published topic; keyword arguments override the fields."""
+
+    def make(**fields) -> Topic:
+        values = {
+            "title_zh": "测试主题",
+            "title_en": "Test topic",
+            "body_zh": "正文",
+            "body_en": "Body",
+            "status": Topic.Status.PUBLISHED,
+        }
+        values.update(fields)
+        topic = Topic(**values)
+        topic.save()
+        return topic
+
+    return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor-1")
+    client.force_login(user)
+    return client
