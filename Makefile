@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Tests and benchmarks run with DEBUG off, as production does, so they need the
+# two variables production requires.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
 
 .PHONY: run test install migrate content messages lint bench clean-db help
 
@@ -25,6 +28,7 @@ install: $(STAMP) messages
 # Compiles the gettext catalogues with Babel, so GNU gettext is not needed.
 messages: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -D django -d kb/locale --statistics 2>&1 | tail -n 2
+	$(BIN)/pybabel compile --use-fuzzy -D django -d ops/locale --statistics 2>&1 | tail -n 2
 
 migrate: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
@@ -41,8 +45,8 @@ run: content
 
 # Tests run with DEBUG off, as production does, so static files are collected first.
 test: install
-	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/python manage.py collectstatic --no-input -v 0
-	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(TEST_ENV) $(BIN)/python -m pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -51,7 +55,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 bench: install
-	DJANGO_SECRET_KEY=bench-only-secret-key $(BIN)/python -m tests.bench.run
+	$(TEST_ENV) $(BIN)/python -m tests.bench.run
 
 # Stops nothing by itself: the embedded server stops when its last client exits.
 clean-db:

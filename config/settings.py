@@ -4,6 +4,8 @@ Development and production differ only by environment variables; the README
 lists them. DEBUG is off unless DJANGO_DEBUG turns it on (`make run` does).
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -25,7 +27,15 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105 (DEBUG only)
 
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS is missing. Set it to the comma-separated host names "
+            "the site answers to (for example kb.example.com), or set DJANGO_DEBUG=true "
+            "for local development."
+        )
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -44,12 +54,18 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "kb",
     "api",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # Request ids and metrics come first, so they cover every response below them.
+    "ops.request_log.RequestIdMiddleware",
+    "ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ops.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kb.middleware.RememberLanguageMiddleware",
+    # Last, so that its process_exception sees the views' database errors first.
+    "ops.database_errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +121,9 @@ else:
         }
     }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# A reused connection is tested before each request, so a database restart costs
+# the requests made while it is down and not the ones after.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,17 +164,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", defa
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
+# ---------------------------------------------------------------------------
+# Logging: one line per record, with the request id of the request that wrote
+# it. DJANGO_LOG_FORMAT=json writes one JSON object per line for log shippers.
+# ---------------------------------------------------------------------------
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.request_log.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.json_logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        # ops.request_log writes one line per request; Django's own 4xx/5xx
+        # warnings would repeat it.
+        "django.request": {"level": "ERROR"},
     },
 }
 
@@ -168,3 +207,103 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# ---------------------------------------------------------------------------
+# Security. With DEBUG off (production) every default below is the strict one;
+# docs/deploy.md explains each variable. `manage.py check --deploy` is clean
+# with the variables of deploy/systemd/kb.env.example.
+# ---------------------------------------------------------------------------
+HTTPS_ONLY = env.bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+# Probes and Prometheus talk to gunicorn directly over plain HTTP on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Trust X-Forwarded-Proto only when a proxy in front always sets it (the nginx
+# site in deploy/ does); otherwise any client could claim HTTPS.
+if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies append to X-Forwarded-For in front of gunicorn; the
+# client address is the entry that the outermost trusted proxy added. 0 means
+# REMOTE_ADDR. Used by the metrics allow-list and the login limiter.
+KB_TRUSTED_PROXY_COUNT = env.int("KB_TRUSTED_PROXY_COUNT", default=0)
+
+# Content security policy: scripts and styles from this site's files only. The
+# hashes allow the table-cell alignments that Markdown tables render
+# (style="text-align:left", center or right) and no other inline style.
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+TABLE_ALIGNMENT_STYLE_HASHES = [
+    _csp_hash(f"text-align:{side}") for side in ("left", "center", "right")
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-hashes'", *TABLE_ALIGNMENT_STYLE_HASHES],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Pages of third-party apps whose templates carry an inline <style> block; they
+# get style-src 'unsafe-inline' (scripts stay restricted).
+KB_CSP_INLINE_STYLE_PATHS = ["/api/docs/"]
+
+# Admin login limiter (ops.login_throttle): after this many failed logins for
+# one user name from one address, or KB_LOGIN_MAX_FAILURES_PER_ADDRESS from one
+# address for any names, further attempts are rejected for the lockout time.
+KB_LOGIN_MAX_FAILURES = env.int("KB_LOGIN_MAX_FAILURES", default=5)
+KB_LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("KB_LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
+KB_LOGIN_LOCKOUT_SECONDS = env.int("KB_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+
+# ---------------------------------------------------------------------------
+# Cache: Redis when REDIS_URL is set, shared by every gunicorn worker and host;
+# otherwise memory local to each process. Correctness does not depend on the
+# cache being shared: kb.cache keys pages by a content version kept in the
+# database.
+# ---------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kb",
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kb",
+            "TIMEOUT": 300,
+        }
+    }
+# Seconds a rendered page stays cached; an edit replaces it at once regardless.
+KB_PAGE_CACHE_SECONDS = env.int("KB_PAGE_CACHE_SECONDS", default=300)
+
+# ---------------------------------------------------------------------------
+# Metrics: Prometheus text format at /metrics, for the addresses or networks
+# listed here only. Under gunicorn with several workers, PROMETHEUS_MULTIPROC_DIR
+# (set by deploy/gunicorn.conf.py) makes /metrics add up all workers.
+# ---------------------------------------------------------------------------
+KB_METRICS_ALLOWED_IPS = env.list("KB_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])

@@ -1,6 +1,7 @@
 """Shared fixtures. Every test database starts with the shipped content loaded."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from kb.content_loader import load_content
@@ -11,6 +12,18 @@ from kb.models import Topic
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_content()
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain HTTP, so Django's redirect to HTTPS is off."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache: rolled-back tests reuse content versions."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,2 @@
+"""Running the site in production: request ids and logs, metrics, security headers,
+the admin login limiter and the answer given while the database is down."""
