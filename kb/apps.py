@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class KbConfig(AppConfig):
     name = "kb"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        from .cache import connect_signals
+
+        connect_signals()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import queries
+from .cache import cache_page_for_readers
 from .forms import TopicFilterForm, TopicViewForm
 from .glossary_links import link_glossary_terms
 from .models import GlossaryTerm
@@ -13,6 +14,7 @@ from .models.bilingual import CONTENT_LANGUAGES, content_language
 
 
 @require_GET
+@cache_page_for_readers
 def home(request):
     context = {
         "categories": queries.categories_with_topics(request.user),
@@ -22,6 +24,7 @@ def home(request):
 
 
 @require_GET
+@cache_page_for_readers
 def topic_list(request):
     form = TopicFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -72,6 +75,7 @@ def _view_links(topic, view: str) -> list[dict]:
 
 
 @require_GET
+@cache_page_for_readers
 def topic_detail(request, slug: str):
     topic = queries.topic_for_page(request.user, slug)
     if topic is None:
@@ -96,6 +100,7 @@ def topic_detail(request, slug: str):
 
 
 @require_GET
+@cache_page_for_readers
 def glossary(request):
     terms = GlossaryTerm.objects.order_by("term_en")
     return render(request, "kb/glossary.html", {"terms": terms})

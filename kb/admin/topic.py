@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -7,8 +9,42 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..concurrency import EditConflict, check_unchanged
 from ..models import Topic
 from ..rendering import render_markdown
+
+
+class TopicAdminForm(forms.ModelForm):
+    """The topic form, carrying the version the editor loaded so a stale save is rejected."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    # No Meta: ModelAdmin.get_form() adds the model and the fields of the fieldsets.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The history view fills the form from an old record, but a revert is
+        # based on the version that is current when the editor opens it.
+        if self.instance.pk is not None and not self.is_bound:
+            stored = Topic.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.initial["version"] = stored.first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get("version")
+        if loaded is None:
+            raise forms.ValidationError(
+                _("The form is missing the topic's version. Reload the page and edit again."),
+                code="missing_version",
+            )
+        # Admin's change view runs in a transaction, so the row stays locked until saved.
+        try:
+            check_unchanged(self.instance.pk, loaded)
+        except EditConflict as conflict:
+            raise forms.ValidationError(conflict.message(), code="edit_conflict") from None
+        return cleaned
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -34,6 +70,7 @@ class TranslationStateFilter(admin.SimpleListFilter):
 
 @admin.register(Topic)
 class TopicAdmin(SimpleHistoryAdmin):
+    form = TopicAdminForm
     list_display = ["title_zh", "title_en", "slug", "category", "status", "languages", "updated_at"]
     list_filter = ["status", "category", "tags", TranslationStateFilter]
     search_fields = ["slug", "title_zh", "title_en", "summary_zh", "summary_en"]
@@ -42,7 +79,7 @@ class TopicAdmin(SimpleHistoryAdmin):
     readonly_fields = ["languages", "preview_zh", "preview_en", "created_at", "updated_at"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["slug", ("category", "status", "order"), "calculator"]}),
+        (None, {"fields": ["slug", ("category", "status", "order"), "calculator", "version"]}),
         (
             _("Content"),
             {
@@ -93,6 +130,12 @@ class TopicAdmin(SimpleHistoryAdmin):
         if db_field.name == "related" and object_id and str(object_id).isdigit():
             field.queryset = field.queryset.exclude(pk=int(object_id))
         return field
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Like the change view, a revert runs in one transaction, so the version
+        # check in TopicAdminForm.clean() holds its lock until the save.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.markdown_preview))

@@ -103,6 +103,9 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Grows by one on every save. Admin and the API send back the version an
+    # editor loaded, and kb.concurrency rejects the save when it is stale.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     history = HistoricalRecords(
         excluded_fields=["body_html_zh", "body_html_en", "toc_zh", "toc_en"],
@@ -122,6 +125,7 @@ class Topic(models.Model):
     def save(self, *args, **kwargs) -> None:
         self._strip_texts()
         self.render()
+        self._next_version()
         if self.slug:
             super().save(*args, **kwargs)
             return
@@ -150,6 +154,14 @@ class Topic(models.Model):
             except IntegrityError:
                 self.slug = ""
         raise IntegrityError(f"Could not find a free slug for base {base!r}")
+
+    def _next_version(self) -> None:
+        # Counted from the stored row, so that reverting to an old history entry
+        # (which carries an old number) still moves the version forward.
+        stored = None
+        if self.pk is not None:
+            stored = Topic.objects.filter(pk=self.pk).values_list("version", flat=True).first()
+        self.version = max(stored or 0, self.version or 0) + 1
 
     def _slug_taken(self, slug: str) -> bool:
         return Topic.objects.filter(slug=slug).exclude(pk=self.pk).exists()

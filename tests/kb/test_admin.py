@@ -52,6 +52,7 @@ def test_change_form_updates_and_keeps_history(staff_client):
         body_zh=topic.body_zh,
         body_en=topic.body_en,
         category=str(topic.category_id),
+        version=str(topic.version),
     )
     response = staff_client.post(f"/admin/kb/topic/{topic.pk}/change/", data)
     assert response.status_code == 302
