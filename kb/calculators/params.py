@@ -252,8 +252,8 @@ SCHEDULE_NAMES = (
 
 POINTS = _integer(
     "points", "Return at most this many points, keeping the first, the last and each "
-    "peak. All steps are returned when it is omitted.", minimum=3, maximum=MAX_JSON_VALUES,
-    unit="points")
+    "peak.", default_description="every step, with no downsampling", minimum=3,
+    maximum=MAX_JSON_VALUES, unit="points")
 
 COMMON_SCHEDULE_PARAMS = (
     _choice("schedule", "Schedule name.", SCHEDULE_NAMES, required=True),
@@ -538,7 +538,7 @@ def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = M
     """
     values = {key: value for key, value in query.items() if key not in ignore}
     errors: dict[str, ParameterError] = {}
-    points = _coerce_fields((POINTS,), {"points": values.pop("points", None)}, errors)["points"]
+    points = _coerce_fields((POINTS,), {"points": values.pop("points", None)}, errors).get("points")
     effective = _validate_schedule(values, errors)
 
     if max_values is not None and "total_steps" not in errors and "points" not in errors:
