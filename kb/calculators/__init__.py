@@ -1,9 +1,9 @@
 """Calculators of the knowledge base: pure NumPy, with no Django import.
 
 ``lr_schedule`` gives learning-rate schedules with the semantics of Hugging Face
-transformers and PyTorch, ``positional_encoding`` the sinusoidal encoding of
-"Attention Is All You Need", and :mod:`kb.calculators.params` the parameter
-specifications and validation shared by the API and the pages.
+transformers and PyTorch, and ``positional_encoding`` the sinusoidal encoding of
+"Attention Is All You Need". The API and the pages share the parameter specs of
+:mod:`kb.calculators.params` and the checks of :mod:`kb.calculators.validation`.
 """
 
 from .downsample import downsample, downsample_indices
@@ -17,13 +17,8 @@ from .params import (
     ParameterError,
     ParameterErrors,
     ParameterSpec,
-    ScheduleQuery,
     describe_positional_encoding_parameters,
     describe_schedule_parameters,
-    parse_positional_encoding_query,
-    parse_schedule_query,
-    validate_positional_encoding,
-    validate_schedule,
 )
 from .positional_encoding import (
     LAYOUTS,
@@ -34,6 +29,13 @@ from .positional_encoding import (
     wavelengths,
 )
 from .schedules import ScheduleResult, lr_schedule
+from .validation import (
+    ScheduleQuery,
+    parse_positional_encoding_query,
+    parse_schedule_query,
+    validate_positional_encoding,
+    validate_schedule,
+)
 
 __all__ = [
     "LAYOUTS",

@@ -11,7 +11,7 @@ calls of ``scheduler.step()``:
 * ``noam`` is the formula of "Attention Is All You Need", section 5.3.
 
 Each schedule function below receives the number of steps and the effective
-parameters from :func:`kb.calculators.params.validate_schedule`, and fills one
+parameters from :func:`kb.calculators.validation.validate_schedule`, and fills one
 float64 buffer in place: on the 2-core development machine a fresh 8 MB array
 costs 1 to 3 ms in page faults, more than most of the arithmetic. The formulas
 keep the libraries' order of floating-point operations, so most rates equal
@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from .params import SCHEDULE_NAMES, validate_schedule
+from .params import SCHEDULE_NAMES
+from .validation import validate_schedule
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,7 +29,7 @@ import transformers
 import transformers.optimization as hf
 from torch.optim import lr_scheduler
 
-from kb.calculators.params import validate_schedule
+from kb.calculators.validation import validate_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -1,4 +1,4 @@
-"""Tests of kb.calculators.params: parsing of query strings, limits and error data."""
+"""Tests of kb.calculators.params and .validation: query parsing, limits and error data."""
 
 import doctest
 import importlib
@@ -348,7 +348,7 @@ def test_encoding_description_has_every_parameter():
 
 
 def test_docstring_examples_pass():
-    results = doctest.testmod(importlib.import_module("kb.calculators.params"))
+    results = doctest.testmod(importlib.import_module("kb.calculators.validation"))
 
     assert results.attempted > 0
     assert results.failed == 0
