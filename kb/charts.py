@@ -3,7 +3,7 @@
 Charts are drawn as standalone SVG strings so pages show them without
 JavaScript. Text and axes use ``currentColor``, so an inline SVG takes the
 page's text colour. Series colours come from CSS classes in a ``<style>``
-block with a lighter palette under ``prefers-color-scheme: dark``; the classes
+block, with a lighter palette under ``prefers-color-scheme: dark``. The classes
 are prefixed ``kb-chart`` because a ``<style>`` inside inline SVG applies to
 the whole page. Callers pass labels already translated; every text is
 XML-escaped here. A heatmap is drawn as a PNG (built with zlib) embedded as a

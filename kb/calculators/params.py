@@ -108,6 +108,25 @@ class ParameterSpec:
             data["choices"] = list(self.choices)
         return data
 
+    def describe_allowed(self) -> str:
+        """Return the allowed values as a phrase, such as "a whole number at least 1"."""
+        if self.choices is not None:
+            return f"one of {', '.join(self.choices)}"
+        kind = {"integer": "a whole number", "number": "a number"}.get(self.type, "a string")
+        if self.even:
+            kind = "an even whole number"
+        limits = _describe_range(self.minimum, self.maximum, self.exclusive_minimum,
+                                 self.exclusive_maximum)
+        return f"{kind} {limits}" if limits else kind
+
+    def limits(self) -> dict[str, Any]:
+        """Return the allowed range or choices as data for :class:`ParameterError`."""
+        if self.choices is not None:
+            return {"choices": list(self.choices)}
+        return {"minimum": self.minimum, "maximum": self.maximum,
+                "exclusive_minimum": self.exclusive_minimum,
+                "exclusive_maximum": self.exclusive_maximum}
+
     def coerce(self, value: object) -> Any:
         """Convert a raw string or a Python number to this parameter's type and check its range.
 
@@ -191,10 +210,19 @@ def _describe_range(minimum: float | None, maximum: float | None,
                     exclusive_minimum: bool, exclusive_maximum: bool) -> str:
     parts = []
     if minimum is not None:
-        parts.append(f"{'greater than' if exclusive_minimum else 'at least'} {minimum:g}")
+        parts.append(f"{'greater than' if exclusive_minimum else 'at least'} "
+                     f"{format_limit(minimum)}")
     if maximum is not None:
-        parts.append(f"{'less than' if exclusive_maximum else 'at most'} {maximum:g}")
+        parts.append(f"{'less than' if exclusive_maximum else 'at most'} "
+                     f"{format_limit(maximum)}")
     return " and ".join(parts)
+
+
+def format_limit(value: float) -> str:
+    """Format a limit for a message: whole numbers in full (10000000), others as ``%g``."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:g}"
 
 
 def short_repr(value: object) -> str:

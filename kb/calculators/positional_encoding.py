@@ -37,7 +37,7 @@ def _check_shape(positions: int, d_model: int, base: float) -> None:
 def timescales(d_model: int, base: float = 10000.0) -> np.ndarray:
     """Return the divisor ``base ** (2i / d_model)`` of each pair ``i``.
 
-    Output: float64 array of shape ``(d_model // 2,)``; pair ``i`` has angle
+    Output: float64 array of shape ``(d_model // 2,)``. Pair ``i`` has the angle
     ``pos / timescales[i]`` radians at position ``pos``.
 
     Example:

@@ -52,8 +52,10 @@ def _coerce_fields(specs: Collection[ParameterSpec], values: Mapping[str, object
         raw = values.get(spec.name)
         if _is_blank(raw):
             if spec.required:
-                errors[spec.name] = ParameterError(spec.name, REQUIRED,
-                                                   f"{spec.name} is required.")
+                errors[spec.name] = ParameterError(
+                    spec.name, REQUIRED,
+                    f"{spec.name} is missing. It must be {spec.describe_allowed()}.",
+                    **spec.limits())
             typed[spec.name] = spec.default
             continue
         try:
@@ -70,7 +72,8 @@ def _reject_unknown(values: Mapping[str, object], allowed: Collection[str], cont
         if key not in allowed:
             errors[key] = ParameterError(
                 key, UNKNOWN_PARAMETER,
-                f"{short_repr(key)} is not a parameter of {context}; allowed: {', '.join(names)}.",
+                f"{short_repr(key)} is not a parameter of {context}. "
+                f"Allowed parameters: {', '.join(names)}.",
                 allowed=names)
 
 
@@ -78,14 +81,16 @@ def _common_spec(name: str) -> ParameterSpec:
     return next(spec for spec in COMMON_SCHEDULE_PARAMS if spec.name == name)
 
 
-def _validate_schedule(values: Mapping[str, object],
-                       errors: dict[str, ParameterError]) -> dict[str, Any]:
+def _validate_schedule(values: Mapping[str, object], errors: dict[str, ParameterError],
+                       also_allowed: Collection[str] = ()) -> dict[str, Any]:
+    """Validate schedule values into ``errors``; ``also_allowed`` names the caller's own keys."""
     common = _coerce_fields(COMMON_SCHEDULE_PARAMS, values, errors)
     spec = SCHEDULES.get(common.get("schedule"))
     if spec is None:
         return common
 
     allowed = {p.name for p in COMMON_SCHEDULE_PARAMS} | {p.name for p in spec.params}
+    allowed |= set(also_allowed)
     _reject_unknown(values, allowed, f"the {spec.name} schedule", errors)
     effective = {**common, **_coerce_fields(spec.params, values, errors)}
     _check_warmup(spec, effective, errors)
@@ -105,7 +110,7 @@ def _check_warmup(spec: ScheduleSpec, p: dict[str, Any],
             if warmup != 0:
                 raise ParameterError(
                     "warmup_steps", NOT_APPLICABLE,
-                    f"warmup_steps is not used by the {spec.name} schedule; set it to 0.",
+                    f"warmup_steps is not used by the {spec.name} schedule, so it must be 0.",
                     minimum=0, maximum=0)
         elif spec.warmup == "required":
             replace(warmup_spec, minimum=1).check_range(warmup, maximum=total)
@@ -148,9 +153,9 @@ def _fill_schedule_defaults(spec: ScheduleSpec, p: dict[str, Any],
         # torch divides 0 by 0 at step 0 and raises ZeroDivisionError.
         errors["pct_start"] = ParameterError(
             "pct_start", INVALID_COMBINATION,
-            f"pct_start × (total_steps + 1) must not equal 1 (torch's OneCycleLR "
-            f"divides by zero there); got pct_start={p['pct_start']:g}, "
-            f"total_steps={total}.")
+            f"pct_start × (total_steps + 1) must not equal 1, because torch's OneCycleLR "
+            f"then divides by zero at step 0. Got pct_start={p['pct_start']:g} and "
+            f"total_steps={total}. Change one of them.")
 
 
 def _fill_wsd_defaults(p: dict[str, Any]) -> None:
@@ -219,7 +224,7 @@ def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = M
     values = {key: value for key, value in query.items() if key not in ignore}
     errors: dict[str, ParameterError] = {}
     points = _coerce_fields((POINTS,), {"points": values.pop("points", None)}, errors).get("points")
-    effective = _validate_schedule(values, errors)
+    effective = _validate_schedule(values, errors, also_allowed=("points",))
 
     if max_values is not None and "total_steps" not in errors and "points" not in errors:
         total = effective["total_steps"]
@@ -231,7 +236,7 @@ def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = M
             _check_output_size(
                 total + 1, max_values, "total_steps",
                 f"total_steps={total} gives {total + 1} points, more than the {max_values} "
-                f"this format allows; lower total_steps or set points to at most {max_values}.",
+                f"this format allows. Lower total_steps, or set points to at most {max_values}.",
                 errors)
     if errors:
         raise ParameterErrors(errors)
@@ -270,7 +275,7 @@ def validate_positional_encoding(values: Mapping[str, object], *,
         _check_output_size(
             cells, max_values, "positions",
             f"positions × d_model = {cells} values, more than the {max_values} this format "
-            f"allows; lower positions or d_model.", errors)
+            f"allows. Lower positions or d_model.", errors)
     if errors:
         raise ParameterErrors(errors)
     return typed

@@ -172,7 +172,17 @@ def test_unknown_parameter_lists_allowed_ones():
 
     assert error.code == "unknown_parameter"
     assert "num_cycles" in error.limits["allowed"]
+    assert "points" in error.limits["allowed"]
     assert "min_lr_ratio" in error.message
+
+
+def test_missing_parameter_message_states_range():
+    error = schedule_errors(total_steps=None)["total_steps"]
+
+    assert error.code == "required"
+    assert error.message == ("total_steps is missing. It must be a whole number at least 1 "
+                             "and at most 10000000.")
+    assert error.limits["maximum"] == MAX_TOTAL_STEPS
 
 
 def test_ignored_names_are_not_rejected():

@@ -19,8 +19,8 @@ from kb.calculators import (
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "positional_encoding.json").read_text())
 # The golden constructions compute frequencies as exp(-2i * ln(base) / d), which differ
-# from base ** (2i / d) in the last bits; the angle error then grows with the position
-# (about 3e-13 at position 2047).
+# from base ** (2i / d) in the last bits. The angle error grows with the position, to
+# about 3e-13 at position 2047.
 GOLDEN_ATOL = 1e-12
 
 

@@ -152,7 +152,7 @@ def test_one_cycle_long_run_matches_direct_formula(pct_start):
     assert_matches_library(result.lr, expected)
 
 
-def test_warmup_stable_decay_cosine_long_run_matches_direct_formula():
+def test_wsd_cosine_long_run_matches_formula():
     total, warmup, stable, decay, floor = 1_000_000, 50_000, 400_000, 500_000, 0.05
     steps = np.arange(total + 1, dtype=np.float64)
     rise = 0.5 * (1.0 - np.cos(np.pi * (steps / warmup))) * (1 - floor) + floor
