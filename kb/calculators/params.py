@@ -361,7 +361,8 @@ SCHEDULES: dict[str, ScheduleSpec] = {spec.name: spec for spec in (
                 default=1e4, minimum=0.0, exclusive_minimum=True, maximum=1e12),
         _choice("anneal_strategy", "Shape of both phases.", ("cos", "linear"), default="cos"),
     )),
-    ScheduleSpec("noam", "Vaswani et al. (2017), section 5.3, scaled by base_lr", "required", (
+    ScheduleSpec("noam", "Vaswani et al. (2017): base_lr * d_model ** -0.5 * "
+                 "min(s ** -0.5, s * warmup_steps ** -1.5)", "required", (
         _integer("d_model", "Model width; the rate scales as d_model ** -0.5.", default=512,
                  minimum=1, maximum=MAX_D_MODEL, unit="dimensions"),
     )),

@@ -5,8 +5,8 @@ For position ``pos`` and pair index ``i`` (``0 <= i < d_model / 2``) the encodin
     PE(pos, 2i)     = sin(pos / base ** (2i / d_model))
     PE(pos, 2i + 1) = cos(pos / base ** (2i / d_model))
 
-with ``base = 10000`` in the paper. This is the ``interleaved`` layout, the one
-the PyTorch tutorials build (``pe[:, 0::2] = sin``, ``pe[:, 1::2] = cos``). The
+with ``base = 10000`` in the paper. This is the ``interleaved`` layout, with
+sines in the even columns and cosines in the odd columns. The
 ``concatenated`` layout keeps the same frequencies and puts all sines first
 (columns ``0 .. d_model/2 - 1``), then all cosines, which is how tensor2tensor's
 ``get_timing_signal_1d`` lays out its signal. Its frequencies differ slightly

@@ -8,7 +8,8 @@ calls of ``scheduler.step()``:
   ``base_lr * lr_lambda(s)``;
 * the PyTorch schedules (``torch.optim.lr_scheduler``, checked against 2.13)
   give ``optimizer.param_groups[0]["lr"]`` after ``s`` steps;
-* ``noam`` is the formula of "Attention Is All You Need", section 5.3.
+* ``noam`` is ``base_lr * d_model ** -0.5 * min(s ** -0.5, s * warmup_steps ** -1.5)``,
+  the rate of "Attention Is All You Need" (Vaswani et al., 2017) scaled by ``base_lr``.
 
 Each schedule function below receives the number of steps and the effective
 parameters from :func:`kb.calculators.validation.validate_schedule`. It fills
@@ -411,8 +412,7 @@ def _one_cycle(count: int, p: dict[str, Any]) -> np.ndarray:
 def _noam(count: int, p: dict[str, Any]) -> np.ndarray:
     warmup = p["warmup_steps"]
     lr = np.arange(count, dtype=np.float64)
-    # Step 0 would divide by zero in s ** -0.5; it takes the rate of step 1, as in
-    # the Annotated Transformer's rate() function.
+    # The formula is undefined at step 0 (0 ** -0.5), so step 0 takes the rate of step 1.
     lr[0] = 1.0
     # min(s ** -0.5, s * warmup ** -1.5) switches from the second to the first at s = warmup.
     lr[:warmup] *= warmup ** -1.5

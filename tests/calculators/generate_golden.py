@@ -7,10 +7,10 @@ Needs torch and transformers, which the test suite itself never imports:
 
 Learning-rate schedules come from transformers' schedule functions and
 torch.optim.lr_scheduler, stepped like a training loop; noam comes from
-LambdaLR with the formula of "Attention Is All You Need" (section 5.3). The
-positional encodings are built in torch float64 by two independent
-constructions: the tutorial-style one (``exp(-2i * ln(base) / d)`` frequencies,
-interleaved) and tensor2tensor's ``get_timing_signal_1d`` (sines then cosines).
+LambdaLR with the formula of "Attention Is All You Need". The positional
+encodings are built in torch float64 by two independent constructions: one
+with ``exp(-2i * ln(base) / d)`` frequencies, interleaved, and one laid out like
+tensor2tensor's ``get_timing_signal_1d`` (sines then cosines).
 Floats are written with ``repr`` precision, so they load back bit for bit.
 """
 
@@ -252,8 +252,8 @@ def schedule_golden() -> dict[str, Any]:
             "cases": cases, "rejected": rejected}
 
 
-def tutorial_encoding(positions: int, d_model: int, base: float, offset: int) -> torch.Tensor:
-    """Build the interleaved encoding with exp-based frequencies, as the PyTorch tutorials do."""
+def exp_frequency_encoding(positions: int, d_model: int, base: float, offset: int) -> torch.Tensor:
+    """Build the interleaved encoding with frequencies exp(-2i * ln(base) / d_model)."""
     position = torch.arange(offset, offset + positions, dtype=torch.float64).unsqueeze(1)
     frequencies = torch.exp(torch.arange(0, d_model, 2, dtype=torch.float64)
                             * (-math.log(base) / d_model))
@@ -282,7 +282,7 @@ def encoding_golden() -> dict[str, Any]:
     for positions, d_model, base, offset in ((8, 4, 10000.0, 0), (32, 16, 10000.0, 5),
                                              (64, 32, 500.0, 0), (2048, 512, 10000.0, 0)):
         rows = list(range(positions)) if positions <= 64 else [0, 1, 2, 511, 1000, 2047]
-        interleaved = tutorial_encoding(positions, d_model, base, offset)[rows]
+        interleaved = exp_frequency_encoding(positions, d_model, base, offset)[rows]
         concatenated = timing_signal(positions, d_model, base, offset, d_model / 2)[rows]
         entry = {"kwargs": {"positions": positions, "d_model": d_model, "base": base,
                             "offset": offset},
@@ -293,7 +293,7 @@ def encoding_golden() -> dict[str, Any]:
             entry["tensor2tensor_original"] = original[rows].tolist()
         cases.append(entry)
     return {"header": _header("Rows of the positional-encoding matrix. interleaved: "
-                              "tutorial-style construction; concatenated: tensor2tensor's "
+                              "exp-frequency construction; concatenated: tensor2tensor's "
                               "timing signal with ln(base) / (d_model / 2) as increment; "
                               "tensor2tensor_original: its own ln(base) / (d_model / 2 - 1)."),
             "cases": cases}
