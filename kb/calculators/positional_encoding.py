@@ -142,7 +142,8 @@ def position_dot_products(matrix: np.ndarray) -> np.ndarray:
     of shape ``(positions, positions)`` whose entry ``(p, q)`` is the dot
     product of the encodings of rows ``p`` and ``q``. For the sinusoidal
     encoding it equals ``sum_i cos((p - q) / timescale_i)``, so it depends only
-    on the distance ``p - q`` and is ``d_model / 2`` on the diagonal.
+    on the distance ``p - q`` and is ``d_model / 2`` on the diagonal. The cost
+    grows as ``positions ** 2 * d_model``: keep ``positions`` to a few thousand.
 
     Example:
         >>> position_dot_products(positional_encoding(2, 2)).round(4).tolist()

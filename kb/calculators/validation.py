@@ -16,6 +16,7 @@ from .params import (
     COMMON_SCHEDULE_PARAMS,
     INVALID_COMBINATION,
     MAX_JSON_VALUES,
+    MAX_NPY_VALUES,
     NOT_APPLICABLE,
     OUT_OF_RANGE,
     POINTS,
@@ -246,14 +247,14 @@ def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = M
 
 
 def validate_positional_encoding(values: Mapping[str, object], *,
-                                 max_values: int | None = None) -> dict[str, Any]:
+                                 max_values: int = MAX_NPY_VALUES) -> dict[str, Any]:
     """Validate positional-encoding parameters given as numbers or strings.
 
     Args:
         values: ``positions``, ``d_model`` and optional ``base``, ``layout``, ``offset``.
-        max_values: most matrix cells (``positions * d_model``) allowed, or
-            ``None`` for no cap beyond the per-parameter maxima. Use
-            ``MAX_JSON_VALUES`` for JSON or CSV and ``MAX_NPY_VALUES`` for ``.npy``.
+        max_values: maximum count of matrix cells (``positions * d_model``).
+            Use ``MAX_JSON_VALUES`` for JSON or CSV and ``MAX_NPY_VALUES`` (the
+            default, 128 MiB of float64) for ``.npy``.
 
     Returns:
         Keyword arguments for ``positional_encoding`` with defaults filled in.
@@ -270,7 +271,7 @@ def validate_positional_encoding(values: Mapping[str, object], *,
     _reject_unknown(values, allowed, "the positional encoding", errors)
     typed = _coerce_fields(POSITIONAL_ENCODING_PARAMS, values, errors)
 
-    if max_values is not None and "positions" not in errors and "d_model" not in errors:
+    if "positions" not in errors and "d_model" not in errors:
         cells = typed["positions"] * typed["d_model"]
         _check_output_size(
             cells, max_values, "positions",
@@ -282,11 +283,12 @@ def validate_positional_encoding(values: Mapping[str, object], *,
 
 
 def parse_positional_encoding_query(query: Mapping[str, str], *,
-                                    max_values: int | None = MAX_JSON_VALUES,
+                                    max_values: int = MAX_JSON_VALUES,
                                     ignore: Collection[str] = ()) -> dict[str, Any]:
     """Validate a query-string dict for ``positional_encoding``.
 
-    Takes the same arguments as :func:`parse_schedule_query` and returns keyword
+    ``query`` and ``ignore`` are as in :func:`parse_schedule_query`, and
+    ``max_values`` as in :func:`validate_positional_encoding`. Returns keyword
     arguments for ``positional_encoding(**kwargs)``.
 
     Raises:

@@ -19,6 +19,7 @@ from kb.calculators import (
     parse_positional_encoding_query,
     parse_schedule_query,
     positional_encoding,
+    validate_positional_encoding,
     validate_schedule,
 )
 from kb.calculators.params import COMMON_SCHEDULE_PARAMS, POINTS
@@ -307,6 +308,13 @@ def test_encoding_matrix_fits_npy_cap():
                                              max_values=MAX_NPY_VALUES)
 
     assert kwargs["positions"] * kwargs["d_model"] == MAX_NPY_VALUES
+
+
+def test_encoding_matrix_above_npy_cap_is_rejected():
+    with pytest.raises(ParameterErrors) as raised:
+        validate_positional_encoding({"positions": 8192, "d_model": 4096})
+
+    assert raised.value.errors["positions"].code == "too_large"
 
 
 def test_encoding_rejects_unknown_parameter():
