@@ -133,8 +133,14 @@ class _Frame:
     those at the bottom and top edges.
     """
 
-    def __init__(self, box: tuple[float, float, float, float], x_limits: tuple[float, float],
-                 y_limits: tuple[float, float], x_ticks: np.ndarray, y_ticks: np.ndarray) -> None:
+    def __init__(
+        self,
+        box: tuple[float, float, float, float],
+        x_limits: tuple[float, float],
+        y_limits: tuple[float, float],
+        x_ticks: np.ndarray,
+        y_ticks: np.ndarray,
+    ) -> None:
         self.left, self.top, self.width, self.height = box
         self.x_limits, self.y_limits = x_limits, y_limits
         self.x_ticks, self.y_ticks = x_ticks, y_ticks
@@ -148,61 +154,94 @@ class _Frame:
         return self.top + (top - values) / (top - bottom) * self.height
 
 
-def _svg_open(width: int, height: int, title: str | None, description: str,
-              style: str = "") -> list[str]:
-    root = (f'<svg xmlns="http://www.w3.org/2000/svg" class="kb-chart" role="img" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT}>')
+def _svg_open(
+    width: int, height: int, title: str | None, description: str, style: str = ""
+) -> list[str]:
+    root = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="kb-chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT}>'
+    )
     parts = [root, f"<title>{escape_text(title or description)}</title>"]
     if style:
         parts.append(f"<style>{style}</style>")
     if title:
-        parts.append(f'<text x="{width / 2:g}" y="20" text-anchor="middle" font-size="14" '
-                     f'font-weight="600" fill="currentColor">{escape_text(title)}</text>')
+        parts.append(
+            f'<text x="{width / 2:g}" y="20" text-anchor="middle" font-size="14" '
+            f'font-weight="600" fill="currentColor">{escape_text(title)}</text>'
+        )
     return parts
 
 
-def _axes(frame: _Frame, x_label: str, y_label: str, x_labels: Sequence[str],
-          y_labels: Sequence[str], grid: bool = True) -> list[str]:
+def _axes(
+    frame: _Frame,
+    x_label: str,
+    y_label: str,
+    x_labels: Sequence[str],
+    y_labels: Sequence[str],
+    grid: bool = True,
+) -> list[str]:
     """Draw gridlines, tick labels, the frame and both axis labels."""
     parts = ['<g fill="none" stroke="currentColor">']
     bottom = frame.top + frame.height
     right = frame.left + frame.width
     for position in frame.x(frame.x_ticks):
         if grid:
-            parts.append(f'<line x1="{_number(position)}" y1="{_number(frame.top)}" '
-                         f'x2="{_number(position)}" y2="{_number(bottom)}" stroke-opacity="0.12"/>')
-        parts.append(f'<line x1="{_number(position)}" y1="{_number(bottom)}" '
-                     f'x2="{_number(position)}" y2="{_number(bottom + 5)}"/>')
+            parts.append(
+                f'<line x1="{_number(position)}" y1="{_number(frame.top)}" '
+                f'x2="{_number(position)}" y2="{_number(bottom)}" stroke-opacity="0.12"/>'
+            )
+        parts.append(
+            f'<line x1="{_number(position)}" y1="{_number(bottom)}" '
+            f'x2="{_number(position)}" y2="{_number(bottom + 5)}"/>'
+        )
     for position in frame.y(frame.y_ticks):
         if grid:
-            parts.append(f'<line x1="{_number(frame.left)}" y1="{_number(position)}" '
-                         f'x2="{_number(right)}" y2="{_number(position)}" stroke-opacity="0.12"/>')
-        parts.append(f'<line x1="{_number(frame.left - 5)}" y1="{_number(position)}" '
-                     f'x2="{_number(frame.left)}" y2="{_number(position)}"/>')
-    parts.append(f'<rect x="{_number(frame.left)}" y="{_number(frame.top)}" '
-                 f'width="{_number(frame.width)}" height="{_number(frame.height)}"/></g>')
+            parts.append(
+                f'<line x1="{_number(frame.left)}" y1="{_number(position)}" '
+                f'x2="{_number(right)}" y2="{_number(position)}" stroke-opacity="0.12"/>'
+            )
+        parts.append(
+            f'<line x1="{_number(frame.left - 5)}" y1="{_number(position)}" '
+            f'x2="{_number(frame.left)}" y2="{_number(position)}"/>'
+        )
+    parts.append(
+        f'<rect x="{_number(frame.left)}" y="{_number(frame.top)}" '
+        f'width="{_number(frame.width)}" height="{_number(frame.height)}"/></g>'
+    )
 
     parts.append('<g fill="currentColor">')
     for position, label in zip(frame.x(frame.x_ticks), x_labels, strict=True):
-        parts.append(f'<text x="{_number(position)}" y="{_number(bottom + 18)}" '
-                     f'text-anchor="middle">{escape_text(label)}</text>')
+        parts.append(
+            f'<text x="{_number(position)}" y="{_number(bottom + 18)}" '
+            f'text-anchor="middle">{escape_text(label)}</text>'
+        )
     for position, label in zip(frame.y(frame.y_ticks), y_labels, strict=True):
-        parts.append(f'<text x="{_number(frame.left - 8)}" y="{_number(position + 4)}" '
-                     f'text-anchor="end">{escape_text(label)}</text>')
-    parts.append(f'<text x="{_number(frame.left + frame.width / 2)}" '
-                 f'y="{_number(bottom + 40)}" text-anchor="middle">{escape_text(x_label)}</text>')
+        parts.append(
+            f'<text x="{_number(frame.left - 8)}" y="{_number(position + 4)}" '
+            f'text-anchor="end">{escape_text(label)}</text>'
+        )
+    parts.append(
+        f'<text x="{_number(frame.left + frame.width / 2)}" '
+        f'y="{_number(bottom + 40)}" text-anchor="middle">{escape_text(x_label)}</text>'
+    )
     label_x = frame.left - 16 - _CHAR_WIDTH * max((len(label) for label in y_labels), default=1)
     center_y = frame.top + frame.height / 2
-    parts.append(f'<text transform="translate({_number(label_x)} {_number(center_y)}) '
-                 f'rotate(-90)" text-anchor="middle">{escape_text(y_label)}</text></g>')
+    parts.append(
+        f'<text transform="translate({_number(label_x)} {_number(center_y)}) '
+        f'rotate(-90)" text-anchor="middle">{escape_text(y_label)}</text></g>'
+    )
     return parts
 
 
 def _series_style() -> str:
-    light = "".join(f".kb-chart .kb-chart-s{index}{{stroke:{colors[0]}}}"
-                    for index, colors in enumerate(_PALETTE))
-    dark = "".join(f".kb-chart .kb-chart-s{index}{{stroke:{colors[1]}}}"
-                   for index, colors in enumerate(_PALETTE))
+    light = "".join(
+        f".kb-chart .kb-chart-s{index}{{stroke:{colors[0]}}}"
+        for index, colors in enumerate(_PALETTE)
+    )
+    dark = "".join(
+        f".kb-chart .kb-chart-s{index}{{stroke:{colors[1]}}}"
+        for index, colors in enumerate(_PALETTE)
+    )
     return f"{light}@media (prefers-color-scheme: dark){{{dark}}}"
 
 
@@ -215,10 +254,11 @@ def _legend(names: Sequence[str], left: float, top: float, width: float) -> tupl
         if x > left and x + entry_width > left + width:
             x, y = left, y + 18
         css = f"kb-chart-s{index % len(_PALETTE)}"
-        parts.append(f'<line class="{css}" x1="{_number(x)}" y1="{_number(y)}" '
-                     f'x2="{_number(x + 22)}" y2="{_number(y)}" stroke-width="2.5"/>')
-        parts.append(f'<text x="{_number(x + 28)}" y="{_number(y + 4)}">'
-                     f"{escape_text(name)}</text>")
+        parts.append(
+            f'<line class="{css}" x1="{_number(x)}" y1="{_number(y)}" '
+            f'x2="{_number(x + 22)}" y2="{_number(y)}" stroke-width="2.5"/>'
+        )
+        parts.append(f'<text x="{_number(x + 28)}" y="{_number(y + 4)}">{escape_text(name)}</text>')
         x += entry_width
     parts.append("</g>")
     return parts, (y - top + 18) if names else 0.0
@@ -256,8 +296,10 @@ def line_chart_svg(
         >>> svg.startswith("<svg") and "linear" in svg
         True
     """
-    cleaned = [(name, *_finite_points(np.asarray(xs, float), np.asarray(ys, float)))
-               for name, xs, ys in series]
+    cleaned = [
+        (name, *_finite_points(np.asarray(xs, float), np.asarray(ys, float)))
+        for name, xs, ys in series
+    ]
     all_x = np.concatenate([xs for _, xs, _ in cleaned] or [np.zeros(0)])
     all_y = np.concatenate([ys for _, _, ys in cleaned] or [np.zeros(0)])
     if all_x.size == 0:
@@ -276,9 +318,13 @@ def line_chart_svg(
     plot_width = width - left - 20
     legend, legend_height = _legend([name for name, _, _ in cleaned], left, top + 6, plot_width)
     plot_top = top + legend_height + 10
-    frame = _Frame((left, plot_top, plot_width, height - plot_top - 52),
-                   (float(x_ticks[0]), float(x_ticks[-1])),
-                   (float(y_ticks[0]), float(y_ticks[-1])), x_ticks, y_ticks)
+    frame = _Frame(
+        (left, plot_top, plot_width, height - plot_top - 52),
+        (float(x_ticks[0]), float(x_ticks[-1])),
+        (float(y_ticks[0]), float(y_ticks[-1])),
+        x_ticks,
+        y_ticks,
+    )
 
     parts = _svg_open(width, height, title, f"{y_label} / {x_label}", _series_style())
     parts += legend
@@ -287,8 +333,9 @@ def line_chart_svg(
     for index, (_, xs, ys) in enumerate(cleaned):
         if xs.size == 0:
             continue
-        points = " ".join(f"{_number(x)},{_number(y)}" for x, y in zip(frame.x(xs), frame.y(ys),
-                                                                         strict=True))
+        points = " ".join(
+            f"{_number(x)},{_number(y)}" for x, y in zip(frame.x(xs), frame.y(ys), strict=True)
+        )
         parts.append(f'<polyline class="kb-chart-s{index % len(_PALETTE)}" points="{points}"/>')
     parts.append("</g></svg>")
     return "\n".join(parts)
@@ -313,8 +360,10 @@ _COLORMAPS = {
 
 def _color_table(name: str) -> np.ndarray:
     """Return a 256 x 3 uint8 lookup table for a colour map."""
-    anchors = np.array([[int(color[i:i + 2], 16) for i in (1, 3, 5)]
-                        for color in _COLORMAPS[name]], dtype=np.float64)
+    anchors = np.array(
+        [[int(color[i : i + 2], 16) for i in (1, 3, 5)] for color in _COLORMAPS[name]],
+        dtype=np.float64,
+    )
     positions = np.linspace(0.0, 1.0, len(anchors))
     levels = np.linspace(0.0, 1.0, 256)
     table = [np.interp(levels, positions, anchors[:, channel]) for channel in range(3)]
@@ -354,12 +403,21 @@ def encode_png(levels: np.ndarray, palette: np.ndarray) -> bytes:
     rows[:, 1:] = levels
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette.tobytes())
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"PLTE", palette.tobytes())
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _png_data_uri(values: np.ndarray, low: float, high: float, colormap: str) -> str:
@@ -422,8 +480,7 @@ def heatmap_svg(
 
     low, high = value_range if value_range is not None else _default_range(matrix, colormap)
     rows, columns = matrix.shape
-    x_ticks = nice_ticks(x_start, x_start + columns - 1, target=max(2, width // 120),
-                         integer=True)
+    x_ticks = nice_ticks(x_start, x_start + columns - 1, target=max(2, width // 120), integer=True)
     y_ticks = nice_ticks(y_start, y_start + rows - 1, target=max(2, height // 70), integer=True)
     x_ticks = x_ticks[(x_ticks >= x_start) & (x_ticks <= x_start + columns - 1)]
     y_ticks = y_ticks[(y_ticks >= y_start) & (y_ticks <= y_start + rows - 1)]
@@ -433,20 +490,34 @@ def heatmap_svg(
     top = 32 if title else 12
     bar_width = 14 + 16 + _CHAR_WIDTH * 9 + (18 if value_label else 0)
     # Each cell is one unit wide and centred on its index; row y_start is at the top.
-    frame = _Frame((left, top, width - left - bar_width - 16, height - top - 52),
-                   (x_start - 0.5, x_start + columns - 0.5),
-                   (y_start + rows - 0.5, y_start - 0.5), x_ticks, y_ticks)
+    frame = _Frame(
+        (left, top, width - left - bar_width - 16, height - top - 52),
+        (x_start - 0.5, x_start + columns - 0.5),
+        (y_start + rows - 0.5, y_start - 0.5),
+        x_ticks,
+        y_ticks,
+    )
 
-    image = _png_data_uri(block_mean(matrix, MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS), low, high,
-                          colormap)
+    image = _png_data_uri(
+        block_mean(matrix, MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS), low, high, colormap
+    )
     parts = _svg_open(width, height, title, f"{y_label} / {x_label}")
-    parts.append(f'<image x="{_number(frame.left)}" y="{_number(frame.top)}" '
-                 f'width="{_number(frame.width)}" height="{_number(frame.height)}" '
-                 f'preserveAspectRatio="none" style="image-rendering:pixelated" href="{image}"/>')
-    parts += _axes(frame, x_label, y_label, [format_tick(value, x_ticks) for value in x_ticks],
-                   y_labels, grid=False)
-    parts += _color_bar(frame.left + frame.width + 16, frame.top, frame.height, low, high,
-                        colormap, value_label)
+    parts.append(
+        f'<image x="{_number(frame.left)}" y="{_number(frame.top)}" '
+        f'width="{_number(frame.width)}" height="{_number(frame.height)}" '
+        f'preserveAspectRatio="none" style="image-rendering:pixelated" href="{image}"/>'
+    )
+    parts += _axes(
+        frame,
+        x_label,
+        y_label,
+        [format_tick(value, x_ticks) for value in x_ticks],
+        y_labels,
+        grid=False,
+    )
+    parts += _color_bar(
+        frame.left + frame.width + 16, frame.top, frame.height, low, high, colormap, value_label
+    )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -459,24 +530,38 @@ def _default_range(matrix: np.ndarray, colormap: str) -> tuple[float, float]:
     return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
-def _color_bar(left: float, top: float, height: float, low: float, high: float,
-               colormap: str, value_label: str | None) -> list[str]:
+def _color_bar(
+    left: float,
+    top: float,
+    height: float,
+    low: float,
+    high: float,
+    colormap: str,
+    value_label: str | None,
+) -> list[str]:
     gradient = np.linspace(high, low, 256)[:, None]
     image = _png_data_uri(gradient, low, high, colormap)
     ticks = nice_ticks(low, high, target=4)
     tolerance = 1e-9 * abs(high - low)
     ticks = ticks[(ticks >= low - tolerance) & (ticks <= high + tolerance)]
     box = f'x="{_number(left)}" y="{_number(top)}" width="14" height="{_number(height)}"'
-    parts = [f'<image {box} preserveAspectRatio="none" href="{image}"/>',
-             f'<rect {box} fill="none" stroke="currentColor"/>', '<g fill="currentColor">']
+    parts = [
+        f'<image {box} preserveAspectRatio="none" href="{image}"/>',
+        f'<rect {box} fill="none" stroke="currentColor"/>',
+        '<g fill="currentColor">',
+    ]
     for value in ticks:
         y = top + (high - value) / (high - low) * height if high > low else top + height / 2
-        parts.append(f'<text x="{_number(left + 20)}" y="{_number(y + 4)}">'
-                     f"{escape_text(format_tick(float(value), ticks))}</text>")
+        parts.append(
+            f'<text x="{_number(left + 20)}" y="{_number(y + 4)}">'
+            f"{escape_text(format_tick(float(value), ticks))}</text>"
+        )
     if value_label:
         center = top + height / 2
         x = left + 20 + _CHAR_WIDTH * 7 + 14
-        parts.append(f'<text transform="translate({_number(x)} {_number(center)}) rotate(90)" '
-                     f'text-anchor="middle">{escape_text(value_label)}</text>')
+        parts.append(
+            f'<text transform="translate({_number(x)} {_number(center)}) rotate(90)" '
+            f'text-anchor="middle">{escape_text(value_label)}</text>'
+        )
     parts.append("</g>")
     return parts

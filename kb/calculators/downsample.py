@@ -67,9 +67,7 @@ def _first_bucket_extremum(values: np.ndarray, starts: np.ndarray, ufunc: np.ufu
     return hits[first].astype(np.int64)
 
 
-def downsample(
-    steps: np.ndarray, lr: np.ndarray, points: int
-) -> tuple[np.ndarray, np.ndarray]:
+def downsample(steps: np.ndarray, lr: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
     """Reduce a schedule to at most ``points`` points, keeping its peaks.
 
     Uses :func:`downsample_indices` on ``lr``: the first and last steps, the

@@ -63,8 +63,12 @@ class ParameterError(ValueError):
         self.limits = limits
 
     def as_dict(self) -> dict[str, Any]:
-        return {"param": self.param, "code": self.code, "message": self.message,
-                "limits": dict(self.limits)}
+        return {
+            "param": self.param,
+            "code": self.code,
+            "message": self.message,
+            "limits": dict(self.limits),
+        }
 
 
 class ParameterErrors(ValueError):
@@ -115,17 +119,21 @@ class ParameterSpec:
         kind = {"integer": "a whole number", "number": "a number"}.get(self.type, "a string")
         if self.even:
             kind = "an even whole number"
-        limits = _describe_range(self.minimum, self.maximum, self.exclusive_minimum,
-                                 self.exclusive_maximum)
+        limits = _describe_range(
+            self.minimum, self.maximum, self.exclusive_minimum, self.exclusive_maximum
+        )
         return f"{kind} {limits}" if limits else kind
 
     def limits(self) -> dict[str, Any]:
         """Return the allowed range or choices as data for :class:`ParameterError`."""
         if self.choices is not None:
             return {"choices": list(self.choices)}
-        return {"minimum": self.minimum, "maximum": self.maximum,
-                "exclusive_minimum": self.exclusive_minimum,
-                "exclusive_maximum": self.exclusive_maximum}
+        return {
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "exclusive_minimum": self.exclusive_minimum,
+            "exclusive_maximum": self.exclusive_maximum,
+        }
 
     def coerce(self, value: object) -> Any:
         """Convert a raw string or a Python number to this parameter's type and check its range.
@@ -145,7 +153,8 @@ class ParameterSpec:
         text = value.strip() if isinstance(value, str) else value
         if self.choices is not None and text not in self.choices:
             raise ParameterError(
-                self.name, INVALID_CHOICE,
+                self.name,
+                INVALID_CHOICE,
                 f"{self.name} must be one of {', '.join(self.choices)}, got {short_repr(value)}.",
                 choices=list(self.choices),
             )
@@ -160,28 +169,39 @@ class ParameterSpec:
                 try:
                     number = float(text)
                 except ValueError:
-                    raise ParameterError(self.name, NOT_A_NUMBER,
-                                         f"{self.name} must be a number, got {short_repr(value)}.") from None
+                    raise ParameterError(
+                        self.name,
+                        NOT_A_NUMBER,
+                        f"{self.name} must be a number, got {short_repr(value)}.",
+                    ) from None
         elif isinstance(value, numbers.Real) and not isinstance(value, bool):
             number = value
         else:
-            raise ParameterError(self.name, NOT_A_NUMBER,
-                                 f"{self.name} must be a number, got {short_repr(value)}.")
+            raise ParameterError(
+                self.name, NOT_A_NUMBER, f"{self.name} must be a number, got {short_repr(value)}."
+            )
 
         if isinstance(number, numbers.Integral):
             number = int(number)
         elif not math.isfinite(number):
-            raise ParameterError(self.name, NOT_FINITE,
-                                 f"{self.name} must be a finite number, got {short_repr(value)}.")
+            raise ParameterError(
+                self.name,
+                NOT_FINITE,
+                f"{self.name} must be a finite number, got {short_repr(value)}.",
+            )
         if self.type == "number":
             return float(number)
         if isinstance(number, float) and not number.is_integer():
-            raise ParameterError(self.name, NOT_AN_INTEGER,
-                                 f"{self.name} must be a whole number, got {short_repr(value)}.")
+            raise ParameterError(
+                self.name,
+                NOT_AN_INTEGER,
+                f"{self.name} must be a whole number, got {short_repr(value)}.",
+            )
         return int(number)
 
-    def check_range(self, number: float, *, maximum: float | None = None,
-                    exclusive_maximum: bool | None = None) -> None:
+    def check_range(
+        self, number: float, *, maximum: float | None = None, exclusive_maximum: bool | None = None
+    ) -> None:
         """Raise :class:`ParameterError` if ``number`` is outside the allowed range.
 
         ``maximum`` and ``exclusive_maximum`` override the spec's own bound when
@@ -193,28 +213,36 @@ class ParameterSpec:
             exclusive_maximum = self.exclusive_maximum
 
         below = self.minimum is not None and (
-            number <= self.minimum if self.exclusive_minimum else number < self.minimum)
+            number <= self.minimum if self.exclusive_minimum else number < self.minimum
+        )
         above = maximum is not None and (
-            number >= maximum if exclusive_maximum else number > maximum)
+            number >= maximum if exclusive_maximum else number > maximum
+        )
         if below or above:
-            range_text = _describe_range(self.minimum, maximum, self.exclusive_minimum,
-                                         exclusive_maximum)
+            range_text = _describe_range(
+                self.minimum, maximum, self.exclusive_minimum, exclusive_maximum
+            )
             raise ParameterError(
-                self.name, OUT_OF_RANGE, f"{self.name} must be {range_text}, got {short_repr(number)}.",
-                minimum=self.minimum, maximum=maximum,
-                exclusive_minimum=self.exclusive_minimum, exclusive_maximum=exclusive_maximum,
+                self.name,
+                OUT_OF_RANGE,
+                f"{self.name} must be {range_text}, got {short_repr(number)}.",
+                minimum=self.minimum,
+                maximum=maximum,
+                exclusive_minimum=self.exclusive_minimum,
+                exclusive_maximum=exclusive_maximum,
             )
 
 
-def _describe_range(minimum: float | None, maximum: float | None,
-                    exclusive_minimum: bool, exclusive_maximum: bool) -> str:
+def _describe_range(
+    minimum: float | None, maximum: float | None, exclusive_minimum: bool, exclusive_maximum: bool
+) -> str:
     parts = []
     if minimum is not None:
-        parts.append(f"{'greater than' if exclusive_minimum else 'at least'} "
-                     f"{format_limit(minimum)}")
+        parts.append(
+            f"{'greater than' if exclusive_minimum else 'at least'} {format_limit(minimum)}"
+        )
     if maximum is not None:
-        parts.append(f"{'less than' if exclusive_maximum else 'at most'} "
-                     f"{format_limit(maximum)}")
+        parts.append(f"{'less than' if exclusive_maximum else 'at most'} {format_limit(maximum)}")
     return " and ".join(parts)
 
 
@@ -239,15 +267,22 @@ def _number(name: str, description: str, **options: Any) -> ParameterSpec:
     return ParameterSpec(name=name, type="number", description=description, **options)
 
 
-def _choice(name: str, description: str, choices: tuple[str, ...], **options: Any
-            ) -> ParameterSpec:
-    return ParameterSpec(name=name, type="string", description=description,
-                         choices=choices, **options)
+def _choice(name: str, description: str, choices: tuple[str, ...], **options: Any) -> ParameterSpec:
+    return ParameterSpec(
+        name=name, type="string", description=description, choices=choices, **options
+    )
 
 
 def _cycles(default: float, description: str) -> ParameterSpec:
-    return _number("num_cycles", description, default=default, minimum=0.0,
-                   exclusive_minimum=True, maximum=MAX_CYCLES, unit="cycles")
+    return _number(
+        "num_cycles",
+        description,
+        default=default,
+        minimum=0.0,
+        exclusive_minimum=True,
+        maximum=MAX_CYCLES,
+        unit="cycles",
+    )
 
 
 def _min_lr_ratio(description: str) -> ParameterSpec:
@@ -274,111 +309,285 @@ class ScheduleSpec:
 
 # The schedule-selecting parameter is named "schedule" in queries and "name" in lr_schedule().
 SCHEDULE_NAMES = (
-    "constant", "constant_with_warmup", "linear", "cosine", "cosine_with_restarts",
-    "polynomial", "inverse_sqrt", "warmup_stable_decay", "step", "exponential",
-    "one_cycle", "noam",
+    "constant",
+    "constant_with_warmup",
+    "linear",
+    "cosine",
+    "cosine_with_restarts",
+    "polynomial",
+    "inverse_sqrt",
+    "warmup_stable_decay",
+    "step",
+    "exponential",
+    "one_cycle",
+    "noam",
 )
 
 POINTS = _integer(
-    "points", "Return at most this many points, keeping the first, the last and each "
-    "peak.", default_description="every step, with no downsampling", minimum=3,
-    maximum=MAX_JSON_VALUES, unit="points")
+    "points",
+    "Return at most this many points, keeping the first, the last and each peak.",
+    default_description="every step, with no downsampling",
+    minimum=3,
+    maximum=MAX_JSON_VALUES,
+    unit="points",
+)
 
 COMMON_SCHEDULE_PARAMS = (
     _choice("schedule", "Schedule name.", SCHEDULE_NAMES, required=True),
-    _number("base_lr", "Learning rate set in the optimizer (the peak rate for most "
-            "schedules, the scale factor for noam).", required=True, minimum=0.0,
-            exclusive_minimum=True, maximum=100.0),
-    _integer("total_steps", "Number of optimizer steps; the rate is given for steps "
-             "0 to total_steps inclusive.", required=True, minimum=1,
-             maximum=MAX_TOTAL_STEPS, unit="steps"),
-    _integer("warmup_steps", "Steps of linear warmup from 0 to base_lr; at most "
-             "total_steps.", default=0, minimum=0, maximum=MAX_TOTAL_STEPS, unit="steps"),
+    _number(
+        "base_lr",
+        "Learning rate set in the optimizer (the peak rate for most "
+        "schedules, the scale factor for noam).",
+        required=True,
+        minimum=0.0,
+        exclusive_minimum=True,
+        maximum=100.0,
+    ),
+    _integer(
+        "total_steps",
+        "Number of optimizer steps; the rate is given for steps 0 to total_steps inclusive.",
+        required=True,
+        minimum=1,
+        maximum=MAX_TOTAL_STEPS,
+        unit="steps",
+    ),
+    _integer(
+        "warmup_steps",
+        "Steps of linear warmup from 0 to base_lr; at most total_steps.",
+        default=0,
+        minimum=0,
+        maximum=MAX_TOTAL_STEPS,
+        unit="steps",
+    ),
 )
 
 _DECAY_TYPES = ("linear", "cosine", "1-sqrt")
 
-SCHEDULES: dict[str, ScheduleSpec] = {spec.name: spec for spec in (
-    ScheduleSpec("constant", "transformers.get_constant_schedule", "unused"),
-    ScheduleSpec("constant_with_warmup", "transformers.get_constant_schedule_with_warmup",
-                 "optional"),
-    ScheduleSpec("linear", "transformers.get_linear_schedule_with_warmup", "optional"),
-    ScheduleSpec("cosine", "transformers.get_cosine_with_min_lr_schedule_with_warmup "
-                 "(get_cosine_schedule_with_warmup when min_lr_ratio is 0)", "optional", (
-        _cycles(0.5, "Number of cosine waves after warmup; 0.5 decays once to the minimum."),
-        _min_lr_ratio("Final rate as a fraction of base_lr."),
-    )),
-    ScheduleSpec("cosine_with_restarts",
-                 "transformers.get_cosine_with_hard_restarts_schedule_with_warmup", "optional", (
-        _cycles(1.0, "Number of cosine decays, each restarting at base_lr."),
-    )),
-    ScheduleSpec("polynomial", "transformers.get_polynomial_decay_schedule_with_warmup",
-                 "optional", (
-        _number("power", "Exponent of the decay; 1 is linear.", default=1.0, minimum=0.0,
-                exclusive_minimum=True, maximum=10.0),
-        _number("lr_end", "Rate reached at total_steps; less than base_lr.", default=1e-7,
-                minimum=0.0),
-    )),
-    ScheduleSpec("inverse_sqrt", "transformers.get_inverse_sqrt_schedule", "optional", (
-        _integer("timescale", "Steps over which the rate falls as 1/sqrt.",
-                 default_description="warmup_steps, or 10000 when warmup_steps is 0",
-                 minimum=1, maximum=MAX_TOTAL_STEPS, unit="steps"),
-    )),
-    ScheduleSpec("warmup_stable_decay", "transformers.get_wsd_schedule", "optional", (
-        _integer("num_stable_steps", "Steps held at base_lr after warmup.",
-                 default_description="total_steps - warmup_steps - num_decay_steps, "
-                 "at least 0", minimum=0, maximum=MAX_TOTAL_STEPS, unit="steps"),
-        _integer("num_decay_steps", "Steps of the final decay.",
-                 default_description="total_steps - warmup_steps - num_stable_steps when "
-                 "num_stable_steps is given, else total_steps // 10 (at most "
-                 "total_steps - warmup_steps)", minimum=0, maximum=MAX_TOTAL_STEPS,
-                 unit="steps"),
-        _choice("decay_type", "Shape of the decay.", _DECAY_TYPES, default="cosine"),
-        _choice("warmup_type", "Shape of the warmup.", _DECAY_TYPES, default="linear"),
-        _min_lr_ratio("Rate at the start of warmup and after the decay, as a fraction "
-                      "of base_lr."),
-        _cycles(0.5, "Number of cosine waves in a cosine decay."),
-    )),
-    ScheduleSpec("step", "torch.optim.lr_scheduler.StepLR", "unused", (
-        _integer("step_size", "Steps between two multiplications by gamma.",
-                 default_description="total_steps // 3, at least 1", minimum=1,
-                 maximum=MAX_TOTAL_STEPS, unit="steps"),
-        _number("gamma", "Factor applied every step_size steps.", default=0.1, minimum=0.0,
-                exclusive_minimum=True, maximum=1.0),
-    )),
-    ScheduleSpec("exponential", "torch.optim.lr_scheduler.ExponentialLR", "unused", (
-        _number("gamma", "Factor applied at every step.",
-                default_description="0.01 ** (1 / total_steps), so the rate ends at "
-                "1% of base_lr", minimum=0.0, exclusive_minimum=True, maximum=1.0),
-    )),
-    ScheduleSpec("one_cycle", "torch.optim.lr_scheduler.OneCycleLR with max_lr=base_lr "
-                 "and total_steps=total_steps + 1", "unused", (
-        _number("pct_start", "Fraction of the run spent raising the rate.", default=0.3,
-                minimum=0.0, maximum=1.0),
-        _number("div_factor", "Initial rate is base_lr / div_factor.", default=25.0,
-                minimum=0.0, exclusive_minimum=True, maximum=1e6),
-        _number("final_div_factor", "Final rate is the initial rate / final_div_factor.",
-                default=1e4, minimum=0.0, exclusive_minimum=True, maximum=1e12),
-        _choice("anneal_strategy", "Shape of both phases.", ("cos", "linear"), default="cos"),
-    )),
-    ScheduleSpec("noam", "Vaswani et al. (2017): base_lr * d_model ** -0.5 * "
-                 "min(s ** -0.5, s * warmup_steps ** -1.5)", "required", (
-        _integer("d_model", "Model width; the rate scales as d_model ** -0.5.", default=512,
-                 minimum=1, maximum=MAX_D_MODEL, unit="dimensions"),
-    )),
-)}
+SCHEDULES: dict[str, ScheduleSpec] = {
+    spec.name: spec
+    for spec in (
+        ScheduleSpec("constant", "transformers.get_constant_schedule", "unused"),
+        ScheduleSpec(
+            "constant_with_warmup", "transformers.get_constant_schedule_with_warmup", "optional"
+        ),
+        ScheduleSpec("linear", "transformers.get_linear_schedule_with_warmup", "optional"),
+        ScheduleSpec(
+            "cosine",
+            "transformers.get_cosine_with_min_lr_schedule_with_warmup "
+            "(get_cosine_schedule_with_warmup when min_lr_ratio is 0)",
+            "optional",
+            (
+                _cycles(
+                    0.5, "Number of cosine waves after warmup; 0.5 decays once to the minimum."
+                ),
+                _min_lr_ratio("Final rate as a fraction of base_lr."),
+            ),
+        ),
+        ScheduleSpec(
+            "cosine_with_restarts",
+            "transformers.get_cosine_with_hard_restarts_schedule_with_warmup",
+            "optional",
+            (_cycles(1.0, "Number of cosine decays, each restarting at base_lr."),),
+        ),
+        ScheduleSpec(
+            "polynomial",
+            "transformers.get_polynomial_decay_schedule_with_warmup",
+            "optional",
+            (
+                _number(
+                    "power",
+                    "Exponent of the decay; 1 is linear.",
+                    default=1.0,
+                    minimum=0.0,
+                    exclusive_minimum=True,
+                    maximum=10.0,
+                ),
+                _number(
+                    "lr_end",
+                    "Rate reached at total_steps; less than base_lr.",
+                    default=1e-7,
+                    minimum=0.0,
+                ),
+            ),
+        ),
+        ScheduleSpec(
+            "inverse_sqrt",
+            "transformers.get_inverse_sqrt_schedule",
+            "optional",
+            (
+                _integer(
+                    "timescale",
+                    "Steps over which the rate falls as 1/sqrt.",
+                    default_description="warmup_steps, or 10000 when warmup_steps is 0",
+                    minimum=1,
+                    maximum=MAX_TOTAL_STEPS,
+                    unit="steps",
+                ),
+            ),
+        ),
+        ScheduleSpec(
+            "warmup_stable_decay",
+            "transformers.get_wsd_schedule",
+            "optional",
+            (
+                _integer(
+                    "num_stable_steps",
+                    "Steps held at base_lr after warmup.",
+                    default_description="total_steps - warmup_steps - num_decay_steps, at least 0",
+                    minimum=0,
+                    maximum=MAX_TOTAL_STEPS,
+                    unit="steps",
+                ),
+                _integer(
+                    "num_decay_steps",
+                    "Steps of the final decay.",
+                    default_description="total_steps - warmup_steps - num_stable_steps when "
+                    "num_stable_steps is given, else total_steps // 10 (at most "
+                    "total_steps - warmup_steps)",
+                    minimum=0,
+                    maximum=MAX_TOTAL_STEPS,
+                    unit="steps",
+                ),
+                _choice("decay_type", "Shape of the decay.", _DECAY_TYPES, default="cosine"),
+                _choice("warmup_type", "Shape of the warmup.", _DECAY_TYPES, default="linear"),
+                _min_lr_ratio(
+                    "Rate at the start of warmup and after the decay, as a fraction of base_lr."
+                ),
+                _cycles(0.5, "Number of cosine waves in a cosine decay."),
+            ),
+        ),
+        ScheduleSpec(
+            "step",
+            "torch.optim.lr_scheduler.StepLR",
+            "unused",
+            (
+                _integer(
+                    "step_size",
+                    "Steps between two multiplications by gamma.",
+                    default_description="total_steps // 3, at least 1",
+                    minimum=1,
+                    maximum=MAX_TOTAL_STEPS,
+                    unit="steps",
+                ),
+                _number(
+                    "gamma",
+                    "Factor applied every step_size steps.",
+                    default=0.1,
+                    minimum=0.0,
+                    exclusive_minimum=True,
+                    maximum=1.0,
+                ),
+            ),
+        ),
+        ScheduleSpec(
+            "exponential",
+            "torch.optim.lr_scheduler.ExponentialLR",
+            "unused",
+            (
+                _number(
+                    "gamma",
+                    "Factor applied at every step.",
+                    default_description="0.01 ** (1 / total_steps), so the rate ends at "
+                    "1% of base_lr",
+                    minimum=0.0,
+                    exclusive_minimum=True,
+                    maximum=1.0,
+                ),
+            ),
+        ),
+        ScheduleSpec(
+            "one_cycle",
+            "torch.optim.lr_scheduler.OneCycleLR with max_lr=base_lr "
+            "and total_steps=total_steps + 1",
+            "unused",
+            (
+                _number(
+                    "pct_start",
+                    "Fraction of the run spent raising the rate.",
+                    default=0.3,
+                    minimum=0.0,
+                    maximum=1.0,
+                ),
+                _number(
+                    "div_factor",
+                    "Initial rate is base_lr / div_factor.",
+                    default=25.0,
+                    minimum=0.0,
+                    exclusive_minimum=True,
+                    maximum=1e6,
+                ),
+                _number(
+                    "final_div_factor",
+                    "Final rate is the initial rate / final_div_factor.",
+                    default=1e4,
+                    minimum=0.0,
+                    exclusive_minimum=True,
+                    maximum=1e12,
+                ),
+                _choice(
+                    "anneal_strategy", "Shape of both phases.", ("cos", "linear"), default="cos"
+                ),
+            ),
+        ),
+        ScheduleSpec(
+            "noam",
+            "Vaswani et al. (2017): base_lr * d_model ** -0.5 * "
+            "min(s ** -0.5, s * warmup_steps ** -1.5)",
+            "required",
+            (
+                _integer(
+                    "d_model",
+                    "Model width; the rate scales as d_model ** -0.5.",
+                    default=512,
+                    minimum=1,
+                    maximum=MAX_D_MODEL,
+                    unit="dimensions",
+                ),
+            ),
+        ),
+    )
+}
 
 POSITIONAL_ENCODING_PARAMS = (
-    _integer("positions", "Number of positions (matrix rows).", required=True, minimum=1,
-             maximum=MAX_POSITIONS, unit="positions"),
-    _integer("d_model", "Model width (matrix columns); even.", required=True, minimum=2,
-             maximum=MAX_D_MODEL, even=True, unit="dimensions"),
-    _number("base", "Constant under the exponent; the wavelengths run from 2*pi to "
-            "2*pi*base.", default=10000.0, minimum=1.0, exclusive_minimum=True, maximum=1e12),
-    _choice("layout", "Column order: sin/cos pairs, or all sines then all cosines.",
-            ("interleaved", "concatenated"), default="interleaved"),
-    _integer("offset", "Position of the first row.", default=0, minimum=0,
-             maximum=MAX_OFFSET, unit="positions"),
+    _integer(
+        "positions",
+        "Number of positions (matrix rows).",
+        required=True,
+        minimum=1,
+        maximum=MAX_POSITIONS,
+        unit="positions",
+    ),
+    _integer(
+        "d_model",
+        "Model width (matrix columns); even.",
+        required=True,
+        minimum=2,
+        maximum=MAX_D_MODEL,
+        even=True,
+        unit="dimensions",
+    ),
+    _number(
+        "base",
+        "Constant under the exponent; the wavelengths run from 2*pi to 2*pi*base.",
+        default=10000.0,
+        minimum=1.0,
+        exclusive_minimum=True,
+        maximum=1e12,
+    ),
+    _choice(
+        "layout",
+        "Column order: sin/cos pairs, or all sines then all cosines.",
+        ("interleaved", "concatenated"),
+        default="interleaved",
+    ),
+    _integer(
+        "offset",
+        "Position of the first row.",
+        default=0,
+        minimum=0,
+        maximum=MAX_OFFSET,
+        unit="positions",
+    ),
 )
 
 
@@ -389,13 +598,14 @@ def describe_schedule_parameters() -> list[dict[str, Any]]:
     fields, plus ``used_by``: schedule names, or ``None`` for parameters common
     to all, and ``defaults``: schedule name to default where they differ).
     """
-    described = [{**spec.as_dict(), "used_by": None, "defaults": None}
-                 for spec in (*COMMON_SCHEDULE_PARAMS, POINTS)]
+    described = [
+        {**spec.as_dict(), "used_by": None, "defaults": None}
+        for spec in (*COMMON_SCHEDULE_PARAMS, POINTS)
+    ]
     by_name: dict[str, dict[str, Any]] = {}
     for schedule in SCHEDULES.values():
         for spec in schedule.params:
-            entry = by_name.setdefault(spec.name, {**spec.as_dict(), "used_by": [],
-                                                   "defaults": {}})
+            entry = by_name.setdefault(spec.name, {**spec.as_dict(), "used_by": [], "defaults": {}})
             entry["used_by"].append(schedule.name)
             entry["defaults"][schedule.name] = spec.default
     return described + list(by_name.values())

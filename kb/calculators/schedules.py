@@ -94,9 +94,15 @@ def lr_schedule(
         >>> lr_schedule("linear", base_lr=1.0, total_steps=4, warmup_steps=2).lr.tolist()
         [0.0, 0.5, 1.0, 0.5, 0.0]
     """
-    effective = validate_schedule({"schedule": name, "base_lr": base_lr,
-                                   "total_steps": total_steps, "warmup_steps": warmup_steps,
-                                   **params})
+    effective = validate_schedule(
+        {
+            "schedule": name,
+            "base_lr": base_lr,
+            "total_steps": total_steps,
+            "warmup_steps": warmup_steps,
+            **params,
+        }
+    )
     count = effective["total_steps"] + 1
     lr = _SCHEDULE_FUNCTIONS[effective["schedule"]](count, effective)
     steps = np.arange(count, dtype=np.int64)
@@ -117,8 +123,9 @@ def _progression_grid(count: int) -> tuple[int, int]:
     return -(-count // columns), columns
 
 
-def _cos_progression(first_angle: float, angle_step: float, out: np.ndarray,
-                     count: int) -> np.ndarray:
+def _cos_progression(
+    first_angle: float, angle_step: float, out: np.ndarray, count: int
+) -> np.ndarray:
     """Write ``cos(first_angle + k * angle_step)`` for ``k < count`` into ``out``; return it.
 
     ``np.cos`` costs about 13 ns per value on the 2-core development machine,
@@ -138,12 +145,13 @@ def _cos_progression(first_angle: float, angle_step: float, out: np.ndarray,
     column_angles = angle_step * np.arange(columns, dtype=np.float64)
     left = np.stack([np.cos(row_angles), -np.sin(row_angles)], axis=1)
     right = np.stack([np.cos(column_angles), np.sin(column_angles)])
-    np.einsum("ik,kj->ij", left, right, out=out[:rows * columns].reshape(rows, columns))
+    np.einsum("ik,kj->ij", left, right, out=out[: rows * columns].reshape(rows, columns))
     return out[:count]
 
 
-def _restore_near_extrema(cosines: np.ndarray, exact_angles: Callable[[np.ndarray], np.ndarray],
-                          max_angle: float) -> None:
+def _restore_near_extrema(
+    cosines: np.ndarray, exact_angles: Callable[[np.ndarray], np.ndarray], max_angle: float
+) -> None:
     """Recompute, with the library's own angles, the cosines close to +1 or -1.
 
     Near the extrema the schedules use ``1 + cos`` or ``1 - cos``, which turns
@@ -164,8 +172,9 @@ def _cos_of_ratios(scale: float, denominator: float, out: np.ndarray, count: int
     :func:`_cos_progression`.
     """
     cosines = _cos_progression(0.0, scale / denominator, out, count)
-    _restore_near_extrema(cosines, lambda k: scale * (k / denominator),
-                          max_angle=scale * count / denominator)
+    _restore_near_extrema(
+        cosines, lambda k: scale * (k / denominator), max_angle=scale * count / denominator
+    )
     return cosines
 
 
@@ -193,7 +202,7 @@ def _constant(count: int, p: dict[str, Any]) -> np.ndarray:
 
 def _constant_with_warmup(count: int, p: dict[str, Any]) -> np.ndarray:
     factor = _ramp(count, p["warmup_steps"])
-    factor[p["warmup_steps"]:] = 1.0
+    factor[p["warmup_steps"] :] = 1.0
     factor *= p["base_lr"]
     return factor
 
@@ -239,14 +248,17 @@ def _cosine_with_restarts(count: int, p: dict[str, Any]) -> np.ndarray:
     # close to +1 or -1 and _restore_near_extrema replaces it with the library's value.
     wave = _cos_progression(0.0, np.pi * cycles / denominator, factor[warmup:], decay_count)
     for cycle in range(1, math.ceil(cycles * decay_count / denominator) + 1, 2):
-        wave[math.ceil(cycle * denominator / cycles):
-             math.ceil((cycle + 1) * denominator / cycles)] *= -1.0
+        wave[
+            math.ceil(cycle * denominator / cycles) : math.ceil((cycle + 1) * denominator / cycles)
+        ] *= -1.0
 
     def library_angles(k: np.ndarray) -> np.ndarray:
         position = cycles * (k / denominator)
         return np.pi * (position - np.floor(position))
 
-    _restore_near_extrema(wave, library_angles, max_angle=np.pi * cycles * decay_count / denominator)
+    _restore_near_extrema(
+        wave, library_angles, max_angle=np.pi * cycles * decay_count / denominator
+    )
     wave += 1.0
     wave *= 0.5
     np.maximum(wave, 0.0, out=wave)
@@ -290,8 +302,9 @@ def _inverse_sqrt(count: int, p: dict[str, Any]) -> np.ndarray:
     return factor
 
 
-def _wsd_phase(kind: str, buffer: np.ndarray, count: int, length: int, scale: float,
-               rising: bool) -> np.ndarray:
+def _wsd_phase(
+    kind: str, buffer: np.ndarray, count: int, length: int, scale: float, rising: bool
+) -> np.ndarray:
     """Turn ``buffer[:count]``, holding ``0, 1, ...``, into a WSD shape factor in place.
 
     ``length`` is the phase length in transformers' formula (the warmup or decay
@@ -328,15 +341,21 @@ def _warmup_stable_decay(count: int, p: dict[str, Any]) -> np.ndarray:
     decay_end = min(count, decay_start + decay_steps)
     phases = (
         (0, warmup, warmup, p["warmup_type"], np.pi, True),
-        (decay_start, decay_end - decay_start, decay_steps, p["decay_type"],
-         np.pi * p["num_cycles"] * 2.0, False),
+        (
+            decay_start,
+            decay_end - decay_start,
+            decay_steps,
+            p["decay_type"],
+            np.pi * p["num_cycles"] * 2.0,
+            False,
+        ),
     )
 
     # Each phase is a contiguous slice of the steps 0 .. total_steps. A cosine phase
     # spills past its end into the next phase, which is filled afterwards.
     factor = np.empty(count + _spare(max(warmup, decay_end - decay_start)))
     for start, phase_count, length, kind, scale, rising in phases:
-        factor[start:start + phase_count] = np.arange(phase_count, dtype=np.float64)
+        factor[start : start + phase_count] = np.arange(phase_count, dtype=np.float64)
         phase = _wsd_phase(kind, factor[start:], phase_count, length, scale, rising)
         phase *= 1.0 - floor
         phase += floor
@@ -401,10 +420,15 @@ def _one_cycle(count: int, p: dict[str, Any]) -> np.ndarray:
         rising *= (initial_lr - max_lr) / 2.0
         rising += max_lr
     if fall_count:
-        _cos_progression(np.pi * ((rise_count - rise_end) / fall_span), np.pi / fall_span,
-                         lr[rise_count:], fall_count)
-        _restore_near_extrema(falling, lambda k: np.pi * ((rise_count + k - rise_end) / fall_span),
-                              max_angle=np.pi)
+        _cos_progression(
+            np.pi * ((rise_count - rise_end) / fall_span),
+            np.pi / fall_span,
+            lr[rise_count:],
+            fall_count,
+        )
+        _restore_near_extrema(
+            falling, lambda k: np.pi * ((rise_count + k - rise_end) / fall_span), max_angle=np.pi
+        )
         falling += 1
         falling *= (max_lr - min_lr) / 2.0
         falling += min_lr
@@ -417,7 +441,7 @@ def _noam(count: int, p: dict[str, Any]) -> np.ndarray:
     # The formula is undefined at step 0 (0 ** -0.5), so step 0 takes the rate of step 1.
     lr[0] = 1.0
     # min(s ** -0.5, s * warmup ** -1.5) switches from the second to the first at s = warmup.
-    lr[:warmup] *= warmup ** -1.5
+    lr[:warmup] *= warmup**-1.5
     np.power(lr[warmup:], -0.5, out=lr[warmup:])
     lr *= p["d_model"] ** -0.5
     lr *= p["base_lr"]

@@ -45,18 +45,23 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _coerce_fields(specs: Collection[ParameterSpec], values: Mapping[str, object],
-                   errors: dict[str, ParameterError]) -> dict[str, Any]:
-    """Coerce each spec'd value; a blank or absent value takes the default (``None`` if computed)."""
+def _coerce_fields(
+    specs: Collection[ParameterSpec],
+    values: Mapping[str, object],
+    errors: dict[str, ParameterError],
+) -> dict[str, Any]:
+    """Coerce each specified value; a blank or absent one takes the default (None if computed)."""
     typed: dict[str, Any] = {}
     for spec in specs:
         raw = values.get(spec.name)
         if _is_blank(raw):
             if spec.required:
                 errors[spec.name] = ParameterError(
-                    spec.name, REQUIRED,
+                    spec.name,
+                    REQUIRED,
                     f"{spec.name} is missing. It must be {spec.describe_allowed()}.",
-                    **spec.limits())
+                    **spec.limits(),
+                )
             typed[spec.name] = spec.default
             continue
         try:
@@ -66,24 +71,33 @@ def _coerce_fields(specs: Collection[ParameterSpec], values: Mapping[str, object
     return typed
 
 
-def _reject_unknown(values: Mapping[str, object], allowed: Collection[str], context: str,
-                    errors: dict[str, ParameterError]) -> None:
+def _reject_unknown(
+    values: Mapping[str, object],
+    allowed: Collection[str],
+    context: str,
+    errors: dict[str, ParameterError],
+) -> None:
     names = sorted(allowed)
     for key in values:
         if key not in allowed:
             errors[key] = ParameterError(
-                key, UNKNOWN_PARAMETER,
+                key,
+                UNKNOWN_PARAMETER,
                 f"{short_repr(key)} is not a parameter of {context}. "
                 f"Allowed parameters: {', '.join(names)}.",
-                allowed=names)
+                allowed=names,
+            )
 
 
 def _common_spec(name: str) -> ParameterSpec:
     return next(spec for spec in COMMON_SCHEDULE_PARAMS if spec.name == name)
 
 
-def _validate_schedule(values: Mapping[str, object], errors: dict[str, ParameterError],
-                       also_allowed: Collection[str] = ()) -> dict[str, Any]:
+def _validate_schedule(
+    values: Mapping[str, object],
+    errors: dict[str, ParameterError],
+    also_allowed: Collection[str] = (),
+) -> dict[str, Any]:
     """Validate schedule values into ``errors``; ``also_allowed`` names the caller's own keys."""
     common = _coerce_fields(COMMON_SCHEDULE_PARAMS, values, errors)
     spec = SCHEDULES.get(common.get("schedule"))
@@ -99,8 +113,7 @@ def _validate_schedule(values: Mapping[str, object], errors: dict[str, Parameter
     return effective
 
 
-def _check_warmup(spec: ScheduleSpec, p: dict[str, Any],
-                  errors: dict[str, ParameterError]) -> None:
+def _check_warmup(spec: ScheduleSpec, p: dict[str, Any], errors: dict[str, ParameterError]) -> None:
     if "total_steps" in errors or "warmup_steps" in errors:
         return
     total, warmup = p["total_steps"], p["warmup_steps"]
@@ -110,9 +123,12 @@ def _check_warmup(spec: ScheduleSpec, p: dict[str, Any],
         if spec.warmup == "unused":
             if warmup != 0:
                 raise ParameterError(
-                    "warmup_steps", NOT_APPLICABLE,
+                    "warmup_steps",
+                    NOT_APPLICABLE,
                     f"warmup_steps is not used by the {spec.name} schedule, so it must be 0.",
-                    minimum=0, maximum=0)
+                    minimum=0,
+                    maximum=0,
+                )
         elif spec.warmup == "required":
             replace(warmup_spec, minimum=1).check_range(warmup, maximum=total)
         elif spec.name == "polynomial":
@@ -124,8 +140,9 @@ def _check_warmup(spec: ScheduleSpec, p: dict[str, Any],
         errors["warmup_steps"] = error
 
 
-def _fill_schedule_defaults(spec: ScheduleSpec, p: dict[str, Any],
-                            errors: dict[str, ParameterError]) -> None:
+def _fill_schedule_defaults(
+    spec: ScheduleSpec, p: dict[str, Any], errors: dict[str, ParameterError]
+) -> None:
     """Compute defaults that depend on other parameters and check cross-parameter limits."""
     if "total_steps" in errors or "warmup_steps" in errors:
         return
@@ -133,13 +150,17 @@ def _fill_schedule_defaults(spec: ScheduleSpec, p: dict[str, Any],
 
     if spec.name == "polynomial" and "base_lr" not in errors and "lr_end" not in errors:
         try:
-            spec.param("lr_end").check_range(p["lr_end"], maximum=p["base_lr"],
-                                             exclusive_maximum=True)
+            spec.param("lr_end").check_range(
+                p["lr_end"], maximum=p["base_lr"], exclusive_maximum=True
+            )
         except ParameterError as error:
             errors["lr_end"] = ParameterError(
-                "lr_end", error.code,
+                "lr_end",
+                error.code,
                 f"lr_end must be at least 0 and less than base_lr ({p['base_lr']:g}), "
-                f"got {p['lr_end']:g}.", **error.limits)
+                f"got {p['lr_end']:g}.",
+                **error.limits,
+            )
     elif spec.name == "inverse_sqrt" and p.get("timescale") is None:
         p["timescale"] = warmup or 10_000
     elif spec.name == "warmup_stable_decay":
@@ -148,15 +169,20 @@ def _fill_schedule_defaults(spec: ScheduleSpec, p: dict[str, Any],
         p["step_size"] = max(1, total // 3)
     elif spec.name == "exponential" and p.get("gamma") is None:
         p["gamma"] = 0.01 ** (1.0 / total)
-    elif (spec.name == "one_cycle" and "pct_start" not in errors
-          and p["pct_start"] * (total + 1) - 1 == 0.0):
+    elif (
+        spec.name == "one_cycle"
+        and "pct_start" not in errors
+        and p["pct_start"] * (total + 1) - 1 == 0.0
+    ):
         # OneCycleLR's first phase ends at pct_start * N - 1; when that is exactly 0,
         # torch divides 0 by 0 at step 0 and raises ZeroDivisionError.
         errors["pct_start"] = ParameterError(
-            "pct_start", INVALID_COMBINATION,
+            "pct_start",
+            INVALID_COMBINATION,
             f"pct_start × (total_steps + 1) must not equal 1, because torch's OneCycleLR "
             f"then divides by zero at step 0. Got pct_start={p['pct_start']:g} and "
-            f"total_steps={total}. Change one of them.")
+            f"total_steps={total}. Change one of them.",
+        )
 
 
 def _fill_wsd_defaults(p: dict[str, Any]) -> None:
@@ -171,8 +197,9 @@ def _fill_wsd_defaults(p: dict[str, Any]) -> None:
     p["num_stable_steps"], p["num_decay_steps"] = stable, decay
 
 
-def _check_output_size(count: int, max_values: int, param: str, message: str,
-                       errors: dict[str, ParameterError]) -> None:
+def _check_output_size(
+    count: int, max_values: int, param: str, message: str, errors: dict[str, ParameterError]
+) -> None:
     if count > max_values:
         errors[param] = ParameterError(param, TOO_LARGE, message, maximum_values=max_values)
 
@@ -199,8 +226,12 @@ def validate_schedule(values: Mapping[str, object]) -> dict[str, Any]:
     return effective
 
 
-def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = MAX_JSON_VALUES,
-                         ignore: Collection[str] = ()) -> ScheduleQuery:
+def parse_schedule_query(
+    query: Mapping[str, str],
+    *,
+    max_values: int | None = MAX_JSON_VALUES,
+    ignore: Collection[str] = (),
+) -> ScheduleQuery:
     """Validate a query-string dict for ``lr_schedule`` and the optional ``points`` cap.
 
     Args:
@@ -231,14 +262,21 @@ def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = M
         total = effective["total_steps"]
         if points is not None and points > max_values:
             errors["points"] = ParameterError(
-                "points", OUT_OF_RANGE, f"points must be at most {max_values}, got {points}.",
-                minimum=POINTS.minimum, maximum=max_values)
+                "points",
+                OUT_OF_RANGE,
+                f"points must be at most {max_values}, got {points}.",
+                minimum=POINTS.minimum,
+                maximum=max_values,
+            )
         elif points is None:
             _check_output_size(
-                total + 1, max_values, "total_steps",
+                total + 1,
+                max_values,
+                "total_steps",
                 f"total_steps={total} gives {total + 1} points, more than the {max_values} "
                 f"this format allows. Lower total_steps, or set points to at most {max_values}.",
-                errors)
+                errors,
+            )
     if errors:
         raise ParameterErrors(errors)
 
@@ -246,8 +284,9 @@ def parse_schedule_query(query: Mapping[str, str], *, max_values: int | None = M
     return ScheduleQuery(kwargs=kwargs, points=points)
 
 
-def validate_positional_encoding(values: Mapping[str, object], *,
-                                 max_values: int = MAX_NPY_VALUES) -> dict[str, Any]:
+def validate_positional_encoding(
+    values: Mapping[str, object], *, max_values: int = MAX_NPY_VALUES
+) -> dict[str, Any]:
     """Validate positional-encoding parameters given as numbers or strings.
 
     Args:
@@ -274,17 +313,21 @@ def validate_positional_encoding(values: Mapping[str, object], *,
     if "positions" not in errors and "d_model" not in errors:
         cells = typed["positions"] * typed["d_model"]
         _check_output_size(
-            cells, max_values, "positions",
+            cells,
+            max_values,
+            "positions",
             f"positions × d_model = {cells} values, more than the {max_values} this format "
-            f"allows. Lower positions or d_model.", errors)
+            f"allows. Lower positions or d_model.",
+            errors,
+        )
     if errors:
         raise ParameterErrors(errors)
     return typed
 
 
-def parse_positional_encoding_query(query: Mapping[str, str], *,
-                                    max_values: int = MAX_JSON_VALUES,
-                                    ignore: Collection[str] = ()) -> dict[str, Any]:
+def parse_positional_encoding_query(
+    query: Mapping[str, str], *, max_values: int = MAX_JSON_VALUES, ignore: Collection[str] = ()
+) -> dict[str, Any]:
     """Validate a query-string dict for ``positional_encoding``.
 
     ``query`` and ``ignore`` are as in :func:`parse_schedule_query`, and

@@ -24,8 +24,12 @@ from kb.calculators import (
 )
 from kb.calculators.params import COMMON_SCHEDULE_PARAMS, POINTS
 
-VALID_SCHEDULE = {"schedule": "cosine", "base_lr": "3e-4", "total_steps": "1000",
-                  "warmup_steps": "100"}
+VALID_SCHEDULE = {
+    "schedule": "cosine",
+    "base_lr": "3e-4",
+    "total_steps": "1000",
+    "warmup_steps": "100",
+}
 
 
 def schedule_errors(**changes: str) -> dict:
@@ -44,8 +48,14 @@ def encoding_errors(query: dict, **options) -> dict:
 def test_schedule_query_gives_typed_kwargs():
     parsed = parse_schedule_query({**VALID_SCHEDULE, "num_cycles": "1.5", "points": "200"})
 
-    assert parsed.kwargs == {"name": "cosine", "base_lr": 3e-4, "total_steps": 1000,
-                             "warmup_steps": 100, "num_cycles": 1.5, "min_lr_ratio": 0.0}
+    assert parsed.kwargs == {
+        "name": "cosine",
+        "base_lr": 3e-4,
+        "total_steps": 1000,
+        "warmup_steps": 100,
+        "num_cycles": 1.5,
+        "min_lr_ratio": 0.0,
+    }
     assert parsed.points == 200
     assert isinstance(parsed.kwargs["total_steps"], int)
 
@@ -94,8 +104,10 @@ def test_fractional_integer_is_rejected():
     assert errors["total_steps"].code == "not_an_integer"
 
 
-@pytest.mark.parametrize("param, raw", [("base_lr", "-1e-3"), ("base_lr", "0"),
-                                        ("warmup_steps", "-1"), ("total_steps", "-5")])
+@pytest.mark.parametrize(
+    "param, raw",
+    [("base_lr", "-1e-3"), ("base_lr", "0"), ("warmup_steps", "-1"), ("total_steps", "-5")],
+)
 def test_negative_or_zero_is_rejected(param, raw):
     errors = schedule_errors(**{param: raw})
 
@@ -154,8 +166,9 @@ def test_num_cycles_outside_range_is_rejected(raw):
 
 
 def test_one_cycle_zero_length_first_phase_is_rejected():
-    errors = schedule_errors(schedule="one_cycle", warmup_steps="0", total_steps="9",
-                             pct_start="0.1")
+    errors = schedule_errors(
+        schedule="one_cycle", warmup_steps="0", total_steps="9", pct_start="0.1"
+    )
 
     assert errors["pct_start"].code == "invalid_combination"
 
@@ -181,8 +194,9 @@ def test_missing_parameter_message_states_range():
     error = schedule_errors(total_steps=None)["total_steps"]
 
     assert error.code == "required"
-    assert error.message == ("total_steps is missing. It must be a whole number at least 1 "
-                             "and at most 10000000.")
+    assert error.message == (
+        "total_steps is missing. It must be a whole number at least 1 and at most 10000000."
+    )
     assert error.limits["maximum"] == MAX_TOTAL_STEPS
 
 
@@ -212,10 +226,17 @@ def test_errors_serialise_to_plain_data():
 
     data = raised.value.as_dict()["total_steps"]
 
-    assert data == {"param": "total_steps", "code": "out_of_range",
-                    "message": raised.value.errors["total_steps"].message,
-                    "limits": {"minimum": 1, "maximum": MAX_TOTAL_STEPS,
-                               "exclusive_minimum": False, "exclusive_maximum": False}}
+    assert data == {
+        "param": "total_steps",
+        "code": "out_of_range",
+        "message": raised.value.errors["total_steps"].message,
+        "limits": {
+            "minimum": 1,
+            "maximum": MAX_TOTAL_STEPS,
+            "exclusive_minimum": False,
+            "exclusive_maximum": False,
+        },
+    }
 
 
 def test_too_many_points_for_json_is_rejected():
@@ -267,16 +288,24 @@ def test_typed_validation_rejects_booleans():
 
 
 def test_encoding_query_gives_typed_kwargs():
-    kwargs = parse_positional_encoding_query({"positions": "16", "d_model": "8",
-                                              "layout": "concatenated", "offset": "3"})
+    kwargs = parse_positional_encoding_query(
+        {"positions": "16", "d_model": "8", "layout": "concatenated", "offset": "3"}
+    )
 
-    assert kwargs == {"positions": 16, "d_model": 8, "base": 10000.0,
-                      "layout": "concatenated", "offset": 3}
+    assert kwargs == {
+        "positions": 16,
+        "d_model": 8,
+        "base": 10000.0,
+        "layout": "concatenated",
+        "offset": 3,
+    }
     assert positional_encoding(**kwargs).shape == (16, 8)
 
 
-@pytest.mark.parametrize("raw, code", [("7", "not_even"), ("0", "out_of_range"),
-                                       ("-2", "out_of_range"), ("x", "not_a_number")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [("7", "not_even"), ("0", "out_of_range"), ("-2", "out_of_range"), ("x", "not_a_number")],
+)
 def test_invalid_d_model_is_rejected(raw, code):
     errors = encoding_errors({"positions": "4", "d_model": raw})
 
@@ -304,8 +333,9 @@ def test_encoding_matrix_too_large_for_json():
 
 
 def test_encoding_matrix_fits_npy_cap():
-    kwargs = parse_positional_encoding_query({"positions": "4096", "d_model": "4096"},
-                                             max_values=MAX_NPY_VALUES)
+    kwargs = parse_positional_encoding_query(
+        {"positions": "4096", "d_model": "4096"}, max_values=MAX_NPY_VALUES
+    )
 
     assert kwargs["positions"] * kwargs["d_model"] == MAX_NPY_VALUES
 
@@ -330,10 +360,16 @@ def test_every_schedule_has_a_spec():
 def test_schedule_description_lists_users_of_each_parameter():
     described = {entry["name"]: entry for entry in describe_schedule_parameters()}
 
-    assert described["num_cycles"]["used_by"] == ["cosine", "cosine_with_restarts",
-                                                  "warmup_stable_decay"]
-    assert described["num_cycles"]["defaults"] == {"cosine": 0.5, "cosine_with_restarts": 1.0,
-                                                   "warmup_stable_decay": 0.5}
+    assert described["num_cycles"]["used_by"] == [
+        "cosine",
+        "cosine_with_restarts",
+        "warmup_stable_decay",
+    ]
+    assert described["num_cycles"]["defaults"] == {
+        "cosine": 0.5,
+        "cosine_with_restarts": 1.0,
+        "warmup_stable_decay": 0.5,
+    }
     assert described["base_lr"]["used_by"] is None
     assert described["points"]["maximum"] == MAX_JSON_VALUES
     assert described["anneal_strategy"]["choices"] == ["cos", "linear"]

@@ -27,7 +27,8 @@ GOLDEN_ATOL = 1e-12
 def direct_encoding(positions: int, d_model: int, base: float = 10000.0, offset: int = 0):
     """Evaluate the formula cell by cell, with one sin or cos per cell."""
     angles = np.arange(offset, offset + positions, dtype=np.float64)[:, None] / (
-        base ** (np.arange(0, d_model, 2) / d_model))
+        base ** (np.arange(0, d_model, 2) / d_model)
+    )
     matrix = np.empty((positions, d_model))
     matrix[:, 0::2] = np.sin(angles)
     matrix[:, 1::2] = np.cos(angles)
@@ -35,8 +36,10 @@ def direct_encoding(positions: int, d_model: int, base: float = 10000.0, offset:
 
 
 def golden_ids():
-    return ["{positions}x{d_model} base {base:g} offset {offset}".format(**case["kwargs"])
-            for case in GOLDEN["cases"]]
+    return [
+        "{positions}x{d_model} base {base:g} offset {offset}".format(**case["kwargs"])
+        for case in GOLDEN["cases"]
+    ]
 
 
 @pytest.mark.parametrize("case", GOLDEN["cases"], ids=golden_ids())
@@ -44,8 +47,9 @@ def golden_ids():
 def test_encoding_matches_torch_golden(case, layout):
     matrix = positional_encoding(**case["kwargs"], layout=layout)
 
-    np.testing.assert_allclose(matrix[case["rows"]], np.array(case[layout]), rtol=0,
-                               atol=GOLDEN_ATOL)
+    np.testing.assert_allclose(
+        matrix[case["rows"]], np.array(case[layout]), rtol=0, atol=GOLDEN_ATOL
+    )
 
 
 def test_concatenated_differs_from_tensor2tensor_frequencies():
@@ -80,8 +84,9 @@ def test_encoding_with_large_offset_matches_direct_formula():
     matrix = positional_encoding(100, 16, offset=1_000_000)
 
     # At position 1e6 the angle itself is only known to about 1e6 * 1.1e-16.
-    np.testing.assert_allclose(matrix, direct_encoding(100, 16, offset=1_000_000), rtol=0,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        matrix, direct_encoding(100, 16, offset=1_000_000), rtol=0, atol=1e-9
+    )
 
 
 def test_offset_shifts_rows():
@@ -122,8 +127,9 @@ def test_wavelengths_grow_geometrically():
 
 
 def test_timescales_are_wavelengths_over_two_pi():
-    np.testing.assert_allclose(timescales(64, 100.0) * 2 * np.pi, wavelengths(64, 100.0),
-                               rtol=1e-15)
+    np.testing.assert_allclose(
+        timescales(64, 100.0) * 2 * np.pi, wavelengths(64, 100.0), rtol=1e-15
+    )
 
 
 def test_dot_products_depend_only_on_distance():

@@ -115,11 +115,18 @@ def test_cosine_long_run_matches_direct_formula(cycles, floor):
     total, warmup = 1_234_567, 4_321
     steps = np.arange(total + 1, dtype=np.float64)
 
-    result = lr_schedule("cosine", base_lr=0.5, total_steps=total, warmup_steps=warmup,
-                         num_cycles=cycles, min_lr_ratio=floor)
+    result = lr_schedule(
+        "cosine",
+        base_lr=0.5,
+        total_steps=total,
+        warmup_steps=warmup,
+        num_cycles=cycles,
+        min_lr_ratio=floor,
+    )
 
-    assert_matches_library(result.lr, 0.5 * transformers_cosine(steps, total, warmup, cycles,
-                                                                floor))
+    assert_matches_library(
+        result.lr, 0.5 * transformers_cosine(steps, total, warmup, cycles, floor)
+    )
 
 
 @pytest.mark.parametrize("cycles", [1.0, 2.0, 3.0, 2.5, 999.0])
@@ -127,8 +134,13 @@ def test_restarts_long_run_matches_direct_formula(cycles):
     total, warmup = 999_999, 1_000
     steps = np.arange(total + 1, dtype=np.float64)
 
-    result = lr_schedule("cosine_with_restarts", base_lr=1.0, total_steps=total,
-                         warmup_steps=warmup, num_cycles=cycles)
+    result = lr_schedule(
+        "cosine_with_restarts",
+        base_lr=1.0,
+        total_steps=total,
+        warmup_steps=warmup,
+        num_cycles=cycles,
+    )
 
     assert_matches_library(result.lr, transformers_restarts(steps, total, warmup, cycles))
 
@@ -144,7 +156,8 @@ def test_one_cycle_long_run_matches_direct_formula(pct_start):
     with np.errstate(divide="ignore", invalid="ignore"):
         rising = max_lr + (initial - max_lr) / 2.0 * (np.cos(np.pi * (steps / rise_end)) + 1)
         falling = final + (max_lr - final) / 2.0 * (
-            np.cos(np.pi * ((steps - rise_end) / fall_span)) + 1)
+            np.cos(np.pi * ((steps - rise_end) / fall_span)) + 1
+        )
     expected = np.where(steps <= rise_end, rising, falling)
 
     result = lr_schedule("one_cycle", base_lr=max_lr, total_steps=total, pct_start=pct_start)
@@ -158,12 +171,23 @@ def test_wsd_cosine_long_run_matches_formula():
     rise = 0.5 * (1.0 - np.cos(np.pi * (steps / warmup))) * (1 - floor) + floor
     fall_progress = (steps - warmup - stable) / decay
     fall = 0.5 * (1.0 + np.cos(np.pi * 0.5 * 2.0 * fall_progress)) * (1 - floor) + floor
-    expected = np.select([steps < warmup, steps < warmup + stable, steps < warmup + stable + decay],
-                         [rise, 1.0, fall], floor)
+    expected = np.select(
+        [steps < warmup, steps < warmup + stable, steps < warmup + stable + decay],
+        [rise, 1.0, fall],
+        floor,
+    )
 
-    result = lr_schedule("warmup_stable_decay", base_lr=1.0, total_steps=total,
-                         warmup_steps=warmup, num_stable_steps=stable, num_decay_steps=decay,
-                         warmup_type="cosine", decay_type="cosine", min_lr_ratio=floor)
+    result = lr_schedule(
+        "warmup_stable_decay",
+        base_lr=1.0,
+        total_steps=total,
+        warmup_steps=warmup,
+        num_stable_steps=stable,
+        num_decay_steps=decay,
+        warmup_type="cosine",
+        decay_type="cosine",
+        min_lr_ratio=floor,
+    )
 
     assert_matches_library(result.lr, expected)
 
@@ -203,8 +227,9 @@ def test_computed_defaults_of_step_exponential_and_wsd():
     step = lr_schedule("step", base_lr=1.0, total_steps=100).params
     exponential = lr_schedule("exponential", base_lr=1.0, total_steps=100)
     wsd = lr_schedule("warmup_stable_decay", base_lr=1.0, total_steps=100, warmup_steps=10).params
-    wsd_stable = lr_schedule("warmup_stable_decay", base_lr=1.0, total_steps=100,
-                             warmup_steps=10, num_stable_steps=70).params
+    wsd_stable = lr_schedule(
+        "warmup_stable_decay", base_lr=1.0, total_steps=100, warmup_steps=10, num_stable_steps=70
+    ).params
 
     assert step["step_size"] == 33
     assert exponential.final_lr == pytest.approx(0.01, rel=1e-12)
@@ -226,7 +251,7 @@ def test_noam_step_zero_takes_step_one_value():
 
     assert result.lr[0] == result.lr[1]
     assert result.peak_step == 10
-    assert result.peak_lr == pytest.approx(512 ** -0.5 * 10 ** -0.5, rel=1e-15)
+    assert result.peak_lr == pytest.approx(512**-0.5 * 10**-0.5, rel=1e-15)
 
 
 def test_noam_requires_warmup():
@@ -288,10 +313,9 @@ def test_downsample_keeps_ends_and_peak():
 
 
 def test_downsample_keeps_every_restart_peak():
-    result = lr_schedule("cosine_with_restarts", base_lr=1.0, total_steps=99_999,
-                         num_cycles=10)
+    result = lr_schedule("cosine_with_restarts", base_lr=1.0, total_steps=99_999, num_cycles=10)
 
-    cycle_peaks = [result.lr[start:start + 10_000].max() for start in range(0, 100_000, 10_000)]
+    cycle_peaks = [result.lr[start : start + 10_000].max() for start in range(0, 100_000, 10_000)]
 
     _, kept_lr = downsample(result.steps, result.lr, 100)
 
@@ -327,12 +351,15 @@ def test_downsample_rejects_too_few_points():
 
 
 def test_engine_imports_neither_torch_nor_django():
-    code = ("import sys, kb.calculators, kb.charts; "
-            "print(sorted(m for m in ('torch', 'transformers', 'django') if m in sys.modules))")
+    code = (
+        "import sys, kb.calculators, kb.charts; "
+        "print(sorted(m for m in ('torch', 'transformers', 'django') if m in sys.modules))"
+    )
     root = Path(__file__).resolve().parents[2]
 
-    output = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
-                            text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
 
     assert output.strip() == "[]"
 
