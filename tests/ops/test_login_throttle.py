@@ -7,9 +7,7 @@ LOGIN_URL = "/admin/login/?next=/admin/"
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user(
-        "wang", password="correct-horse-42", is_staff=True
-    )
+    return django_user_model.objects.create_user("wang", password="correct-horse-42", is_staff=True)
 
 
 def attempt(client, password, language="en", address="198.51.100.7", username="wang"):
