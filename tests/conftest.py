@@ -7,6 +7,9 @@ from django.test import Client
 from kb.content_loader import load_content
 from kb.models import Topic
 
+# Fixtures that start real servers (gunicorn, nginx, Redis) for tests/deploy and tests/e2e.
+pytest_plugins = ["tests.servers"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

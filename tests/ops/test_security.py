@@ -129,7 +129,14 @@ def test_api_docs_policy_allows_inline_styles_only(client):
 
 
 def test_error_pages_have_no_inline_code():
-    for name in ("500.html", "503.html"):
+    for name in ("400.html", "500.html", "503.html"):
         finder = InlineCodeFinder()
         finder.feed((ROOT / "templates" / name).read_text())
         assert finder.inline == [], name
+
+
+@pytest.mark.django_db
+def test_disallowed_host_gets_400_not_500(client):
+    response = client.get("/en/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "evil.example.com" not in response.content.decode()
