@@ -174,7 +174,10 @@ if LOG_FORMAT not in ("plain", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ops.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ops.request_log.RequestIdFilter"},
+        "skip_503": {"()": "ops.request_log.SkipServiceUnavailableFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "ops.json_logs.JsonFormatter"},
@@ -190,9 +193,9 @@ LOGGING = {
     "loggers": {
         "pgserver": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
-        # ops.request_log writes one line per request; Django's own 4xx/5xx
-        # warnings would repeat it.
-        "django.request": {"level": "ERROR"},
+        # ops.request_log writes one line per request; Django's own 4xx
+        # warnings would repeat it. 5xx errors stay for their tracebacks.
+        "django.request": {"level": "ERROR", "filters": ["skip_503"]},
     },
 }
 

@@ -25,12 +25,25 @@ def request_id_from(header_value: str | None) -> str:
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record; "-" outside a request."""
+    """Adds `request_id` to every record; "-" outside a request.
+
+    Django logs error responses (logger django.request) after the middleware
+    has returned, so for those the id comes from the record's request.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = current_request_id.get()
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or current_request_id.get()
         return True
+
+
+class SkipServiceUnavailableFilter(logging.Filter):
+    """Drops django.request's line for each 503: the request log has it already,
+    and ops.database_errors logs the cause, rate-limited."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 503
 
 
 class RequestIdMiddleware:
@@ -55,7 +68,12 @@ class RequestIdMiddleware:
     @staticmethod
     def _log(request, status: int, started: float) -> None:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        level = logging.ERROR if status >= 500 else logging.INFO
+        if status == 503:
+            level = logging.WARNING
+        elif status >= 500:
+            level = logging.ERROR
+        else:
+            level = logging.INFO
         logger.log(
             level,
             "%s %s %s %.1fms",

@@ -64,3 +64,19 @@ def test_json_formatter_includes_exception():
     entry = json.loads(JsonFormatter().format(record))
     assert "ValueError: boom" in entry["exception"]
     assert entry["request_id"] == "-"
+
+
+def test_error_response_log_carries_request_id(client, caplog, monkeypatch):
+    from kb import views
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("broken view")
+
+    monkeypatch.setattr(views.queries, "categories_with_topics", fail)
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/en/", headers={"X-Request-ID": "trace-500"})
+    assert response.status_code == 500
+    record = next(r for r in caplog.records if r.name == "django.request")
+    RequestIdFilter().filter(record)
+    assert record.request_id == "trace-500"
