@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 # two variables production requires.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
 
-.PHONY: run test install migrate content messages lint bench clean-db help
+.PHONY: run test install migrate content messages lint bench load backup restore clean-db help
 
 help:
 	@echo "make run    - install, migrate, load the cheat sheet and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install, then run pytest against PostgreSQL and ruff"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
+	@echo "make load   - load-test gunicorn with locust and write its section of docs/benchmarks.md"
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -56,6 +57,11 @@ lint: install
 
 bench: install
 	$(TEST_ENV) $(BIN)/python -m tests.bench.run
+
+# KB_LOAD_SECONDS (default 60) and KB_LOAD_USERS (default 20) size the run.
+load: install
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(TEST_ENV) $(BIN)/python -m tests.load.run
 
 # Stops nothing by itself: the embedded server stops when its last client exits.
 clean-db:

@@ -215,25 +215,38 @@ def e2e_database(django_db_blocker):
     server.drop_database(E2E_DATABASE)
 
 
+class RedisServer(ServerProcess):
+    """A Redis server of our own on a free loopback port, without persistence."""
+
+    def __init__(self, log_dir: Path):
+        binary = require_binary("redis-server", "redis-server")
+        self.port = free_port()
+        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        super().__init__("redis", command + ["--save", "", "--appendonly", "no"], log_dir)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def wait_until_ready(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_running()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"redis-server did not listen on port {self.port}:\n{self.log()}")
+
+
+def start_redis(log_dir: Path) -> RedisServer:
+    redis = RedisServer(log_dir)
+    redis.wait_until_ready()
+    return redis
+
+
 @pytest.fixture(scope="session")
 def redis_url(server_logs):
-    """A Redis server of our own on a free loopback port, without persistence."""
-    binary = require_binary("redis-server", "redis-server")
-    port = free_port()
-    redis = ServerProcess(
-        "redis",
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        server_logs,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        redis.check_running()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
+    redis = start_redis(server_logs)
+    yield redis.url
     redis.stop()
 
 
@@ -252,13 +265,8 @@ class Stack:
 
 def start_gunicorn(database_url: str, log_dir: Path, name: str = "gunicorn", **env_overrides):
     port = free_port()
-    env = production_like_env(
-        database_url,
-        KB_BIND=f"127.0.0.1:{port}",
-        KB_WORKERS="2",
-        DJANGO_LOG_FORMAT="json",
-        **env_overrides,
-    )
+    settings = {"KB_WORKERS": "2", "DJANGO_LOG_FORMAT": "json", **env_overrides}
+    env = production_like_env(database_url, KB_BIND=f"127.0.0.1:{port}", **settings)
     gunicorn = ServerProcess(
         name,
         [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
