@@ -39,9 +39,7 @@ forwarded_allow_ips = os.environ.get("KB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = os.environ.get("KB_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("KB_GUNICORN_LOG_LEVEL", "info")
-access_log_format = (
-    '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms request_id=%({x-request-id}o)s "%(a)s"'
-)
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms request_id=%({x-request-id}o)s "%(a)s"'
 
 # Prometheus multiprocess mode: each worker writes its metrics to files in this
 # folder and /metrics adds them up. It must be set before any worker imports

@@ -34,7 +34,10 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 OPTIONAL_CANDIDATES = {
     "search": "/{lang}/search/?q={query}",
     "api_topics": "/api/topics/",
-    "calculator": "/api/calculators/lr-schedule/?schedule=cosine&base_lr=0.001&total_steps=1000&warmup_steps=100",
+    "calculator": (
+        "/api/calculators/lr-schedule/"
+        "?schedule=cosine&base_lr=0.001&total_steps=1000&warmup_steps=100"
+    ),
 }
 
 
