@@ -16,6 +16,8 @@ help:
 	@echo "make test   - install, then run pytest against PostgreSQL and ruff"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
 	@echo "make load   - load-test gunicorn with locust and write its section of docs/benchmarks.md"
+	@echo "make backup - dump the database into var/backups/ (FILE=path to choose)"
+	@echo "make restore FILE=path - replace the database's content with a backup"
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -62,6 +64,16 @@ bench: install
 load: install
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
 	$(TEST_ENV) $(BIN)/python -m tests.load.run
+
+# Backups: pg_dump's custom format into var/backups/ (or FILE=path). Restore
+# takes FILE=path, else the newest backup, and asks for the database name.
+# Both use DATABASE_URL when set, else the embedded server; they keep an
+# already exported DJANGO_DEBUG (production env files set it to false).
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py backup_database $(if $(FILE),--output $(FILE))
+
+restore: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py restore_database $(FILE)
 
 # Stops nothing by itself: the embedded server stops when its last client exits.
 clean-db:
