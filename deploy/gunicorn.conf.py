@@ -26,7 +26,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("KB_WORKER_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("KB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
-# Recycling workers now and then bounds the memory any slow leak can take.
+# Recycling workers now and then bounds the memory any slow leak can take;
+# 0 turns it off.
 max_requests = int(os.environ.get("KB_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 

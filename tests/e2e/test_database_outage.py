@@ -151,6 +151,8 @@ def test_outage_gives_503_and_recovers_without_restart(own_postgres, server_logs
         name="gunicorn-outage",
         DJANGO_HTTPS="false",
         DJANGO_CONN_MAX_AGE="60",
+        # No recycling after N requests, so a changed worker id means a crash.
+        KB_MAX_REQUESTS="0",
     )
     try:
         workers_before = worker_pids(gunicorn.pid)
