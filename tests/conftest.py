@@ -37,3 +37,13 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor-1")
     client.force_login(user)
     return client
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Repeat recorded scores (record_property) in the summary, with or without -s."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        for name, value in getattr(report, "user_properties", []):
+            if name.endswith("_score"):
+                terminalreporter.write_line(f"{report.nodeid}: {name} = {value}")

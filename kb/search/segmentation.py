@@ -24,14 +24,15 @@ _WORD_CHARACTER = f"[^\\W_{HAN_CHARACTERS}]"
 LATIN_WORD = re.compile(f"{_WORD_CHARACTER}+(?:[-_.'’]{_WORD_CHARACTER}+)*")
 _TOKEN = re.compile(f"(?P<han>{HAN_RUN.pattern})|(?P<latin>{LATIN_WORD.pattern})")
 
-# Function words that carry no meaning in a search. PostgreSQL's `english`
+# Function words and question words that carry no meaning in a search. PostgreSQL's `english`
 # configuration drops English stop words on its own.
 CHINESE_STOP_WORDS = frozenset(
     """
     的 地 得 了 着 过 是 在 和 与 及 或 等 把 被 对 从 向 为 以 于 之 其 这 那 这些 那些 这个
     那个 一个 一种 如何 怎么 怎样 怎么样 什么 吗 呢 吧 啊 呀 也 都 就 而 但 并 且 即 则 要 会
     能 可以 我 你 他 她 它 我们 你们 他们 哪些 哪个 哪里 有 没有 个 些 中 上 下 里
-    """.split()  # noqa: SIM905 (a word list reads better than 75 quoted strings)
+    为什么 为何 需要 应该 是否 能否 可否
+    """.split()  # noqa: SIM905 (a word list reads better than 80 quoted strings)
 )
 
 # Dictionary words up to this length inside a longer word are indexed as well
