@@ -19,7 +19,8 @@ class TopicSearchDocument(models.Model):
     )
     # Titles (weight A), summaries, tags, category and glossary terms (B), bodies (C).
     document = SearchVectorField()
-    # Only the A and B parts: small enough to rank thousands of matches per query.
+    # Titles (A) with tag and category names (B): small enough to rank thousands of
+    # matches per query, where reading every `document` would be too slow.
     head = SearchVectorField()
     # Both titles, for trigram matching in suggestions and typo correction.
     titles = models.TextField(blank=True)

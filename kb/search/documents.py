@@ -70,6 +70,8 @@ class _HanVector:
 class DocumentRow:
     topic_id: int
     latin: dict[str, str]
+    # Tag and category names only: the head holds titles (A) and these (B).
+    head_latin: str
     han_document: str
     han_head: str
     titles: str
@@ -128,11 +130,13 @@ def build_row(topic: Topic, glossary: GlossaryIndex) -> DocumentRow:
         "B": summaries + names + spellings,
         "C": bodies,
     }
+    head = {"A": titles, "B": names}
     han_head, han_document = _HanVector(), _HanVector()
+    for weight, texts in head.items():
+        for text in texts:
+            han_head.add(text, weight, glossary.segmenter)
     for weight, texts in weighted.items():
         for text in texts:
-            if weight != "C":
-                han_head.add(text, weight, glossary.segmenter)
             han_document.add(text, weight, glossary.segmenter)
 
     return DocumentRow(
@@ -140,6 +144,7 @@ def build_row(topic: Topic, glossary: GlossaryIndex) -> DocumentRow:
         latin={
             weight: "\n".join(latin_text(t) for t in texts) for weight, texts in weighted.items()
         },
+        head_latin="\n".join(latin_text(text) for text in names),
         han_document=han_document.literal(),
         han_head=han_head.literal(),
         titles=" ".join(title for title in titles if title),
@@ -154,12 +159,12 @@ def build_row(topic: Topic, glossary: GlossaryIndex) -> DocumentRow:
 _UPSERT = """
 INSERT INTO kb_topicsearchdocument
     (topic_id, document, head, titles, published, category_id, tag_ids, updated_at)
-SELECT %(topic_id)s, head || setweight(to_tsvector('english', %(c)s), 'C')
-           || %(han_document)s::tsvector,
-       head || %(han_head)s::tsvector,
+SELECT %(topic_id)s,
+       title || setweight(to_tsvector('english', %(b)s), 'B')
+           || setweight(to_tsvector('english', %(c)s), 'C') || %(han_document)s::tsvector,
+       title || setweight(to_tsvector('english', %(head_b)s), 'B') || %(han_head)s::tsvector,
        %(titles)s, %(published)s, %(category_id)s, %(tag_ids)s, %(updated_at)s
-FROM (SELECT setweight(to_tsvector('english', %(a)s), 'A')
-             || setweight(to_tsvector('english', %(b)s), 'B') AS head) AS parts
+FROM (SELECT setweight(to_tsvector('english', %(a)s), 'A') AS title) AS parts
 ON CONFLICT (topic_id) DO UPDATE SET
     document = EXCLUDED.document, head = EXCLUDED.head, titles = EXCLUDED.titles,
     published = EXCLUDED.published, category_id = EXCLUDED.category_id,
@@ -177,6 +182,7 @@ def write_rows(rows: Sequence[DocumentRow]) -> None:
             "a": row.latin["A"],
             "b": row.latin["B"],
             "c": row.latin["C"],
+            "head_b": row.head_latin,
             "han_document": row.han_document,
             "han_head": row.han_head,
             "titles": row.titles,

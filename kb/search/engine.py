@@ -19,6 +19,7 @@ from .ranking import (
     counted_categories,
     counted_tags,
     fetch_topics,
+    index_scans,
     num_pages,
     ranked_ids,
 )
@@ -112,16 +113,19 @@ def _run(
     results: SearchResults, compiled: CompiledQuery, filters: Filters, language: str
 ) -> SearchResults:
     """Fill `results` with the counts and the requested page of hits of `compiled`."""
-    facets = count_matches(compiled, filters)
+    with index_scans():
+        facets = count_matches(compiled, filters)
+        ranked = []
+        if facets.total and results.page <= num_pages(facets.total, results.page_size):
+            offset = (results.page - 1) * results.page_size
+            ranked = ranked_ids(compiled, filters, offset, results.page_size)
     results.total = facets.total
     results.num_pages = num_pages(facets.total, results.page_size)
     if results.page > results.num_pages:
         raise _missing_page(results.page, results.num_pages)
     results.category_counts = counted_categories(facets.category_counts)
     results.tag_counts = counted_tags(facets.tag_counts)
-    if facets.total:
-        offset = (results.page - 1) * results.page_size
-        ranked = ranked_ids(compiled, filters, offset, results.page_size)
+    if ranked:
         topics = fetch_topics([item.topic_id for item in ranked])
         results.hits = build_hits(topics, ranked, compiled, language)
     return results
@@ -239,7 +243,8 @@ def suggest(prefix: str, *, language: str, limit: int = 8) -> list[dict]:
     if len(ids) < limit:
         compiled = compile_query(parse_query(text), current_glossary(), prefix_last=True)
         if compiled.match:
-            ranked = ranked_ids(compiled, Filters(), 0, limit, rerank=False)
+            with index_scans():
+                ranked = ranked_ids(compiled, Filters(), 0, limit, rerank=False)
             ids += [item.topic_id for item in ranked if item.topic_id not in ids]
     topics = fetch_topics(ids[:limit])
     return [

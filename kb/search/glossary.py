@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .lexemes import combine, english_tsqueries, quote_lexeme
+from .lexemes import combine, english_tsqueries, quote_lexeme, without_phrases
 from .segmentation import HAN_RUN, Segmenter, Token, base_segmenter, script_tokens
 
 logger = logging.getLogger(__name__)
@@ -74,11 +74,11 @@ def token_keys(tokens: Sequence[Token]) -> list[str]:
 
 
 def spelling_tsquery(spelling: str, segmenter: Segmenter) -> str:
-    """Return the tsquery text of a spelling: a phrase per script, joined with &.
+    """Return the tsquery text of a spelling: all of its words, joined with &.
 
-    "learning rate" gives 'learn' <-> 'rate', 学习率 gives '学习率', and a mixed
-    spelling such as "Adam优化器" gives 'adam' & '优化器', because the two scripts
-    are indexed in separate parts of the document.
+    "learning rate" gives 'learn' & 'rate', 学习率 gives '学习率' and "Adam优化器"
+    gives 'adam' & '优化器'. Words are not required to be adjacent because phrase
+    matching costs a recheck of every candidate document (lexemes.without_phrases).
     """
     latin_parts, han_words = [], []
     for token in script_tokens(spelling):
@@ -88,8 +88,8 @@ def spelling_tsquery(spelling: str, segmenter: Segmenter) -> str:
             han_words.extend(segmenter.cut(token.text))
     latin = " ".join(latin_parts)
     parts = [
-        english_tsqueries([latin])[latin] if latin else "",
-        combine([quote_lexeme(word) for word in han_words], "<->"),
+        without_phrases(english_tsqueries([latin])[latin]) if latin else "",
+        combine([quote_lexeme(word) for word in han_words], "&"),
     ]
     return combine(parts, "&")
 

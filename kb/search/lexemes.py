@@ -6,6 +6,7 @@ word in a topic always reduce to the same lexemes. Results are cached because
 the configuration does not change while the server runs.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.db import connection
@@ -28,6 +29,26 @@ def combine(parts: Iterable[str], operator: str) -> str:
     if len(unique) <= 1:
         return unique[0] if unique else ""
     return "( " + f" {operator} ".join(unique) + " )"
+
+
+_PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
+_QUOTED = re.compile(r"'(?:[^'\\]|''|\\.)*'")
+
+
+def without_phrases(tsquery: str) -> str:
+    """Replace the phrase operators of a tsquery text by &.
+
+    A phrase needs word positions, which the GIN index does not store, so
+    PostgreSQL rechecks every candidate against its (large) document. Glossary
+    expansions and hyphenated words use & instead; quoted phrases keep <->.
+    """
+    pieces, position = [], 0
+    for match in _QUOTED.finditer(tsquery):
+        pieces.append(_PHRASE_OPERATOR.sub("&", tsquery[position : match.start()]))
+        pieces.append(match.group())
+        position = match.end()
+    pieces.append(_PHRASE_OPERATOR.sub("&", tsquery[position:]))
+    return "".join(pieces)
 
 
 def english_tsqueries(texts: Iterable[str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .glossary import GlossaryIndex, token_keys
-from .lexemes import combine, english_tsqueries, quote_lexeme
+from .lexemes import combine, english_tsqueries, quote_lexeme, without_phrases
 from .query import Clause, ParsedQuery, Unit
 from .segmentation import HAN_RUN, Token, script_tokens
 
@@ -78,7 +78,7 @@ class _Compiler:
         return terms
 
     def operand(self, token: Token, key: str) -> str:
-        return key if token.kind == "latin" else quote_lexeme(token.text)
+        return without_phrases(key) if token.kind == "latin" else quote_lexeme(token.text)
 
     def phrase(self, unit: Unit) -> str:
         """Return a phrase query per script segment of a quoted unit, joined with &."""
@@ -145,7 +145,7 @@ def _query_terms(parsed: ParsedQuery, compiler: _Compiler) -> tuple[QueryTerm, .
         unit = clause.units[0]
         for token in script_tokens(unit.text):
             if token.kind == "latin":
-                query = english_tsqueries([token.text])[token.text]
+                query = without_phrases(english_tsqueries([token.text])[token.text])
             else:
                 words = compiler.glossary.segmenter.cut(token.text)
                 query = combine([quote_lexeme(word) for word in words], "&")

@@ -66,7 +66,7 @@ def test_compile_mixed_token_splits_scripts():
 @pytest.mark.django_db
 def test_compile_expands_glossary_both_ways():
     assert "'学习率'" in _compile("learning rate").match
-    assert "'learn' <-> 'rate'" in _compile("学习率").match
+    assert "'learn' & 'rate'" in _compile("学习率").match
     assert "'重排序'" in _compile("reranking").match
 
 
