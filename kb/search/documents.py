@@ -1,6 +1,6 @@
 """Build and store the search document of each topic.
 
-One tsvector holds both languages:
+One tsvector contains both languages:
 - weight A: the titles;
 - weight B: the summaries, tag and category names, and every spelling (both
   languages and aliases) of the glossary terms that the title, summary, tags or
@@ -70,7 +70,7 @@ class _HanVector:
 class DocumentRow:
     topic_id: int
     latin: dict[str, str]
-    # Tag and category names only: the head holds titles (A) and these (B).
+    # Tag and category names only: the head contains the titles (A) and these (B).
     head_latin: str
     han_document: str
     han_head: str
@@ -193,7 +193,7 @@ def write_rows(rows: Sequence[DocumentRow]) -> None:
         }
         for row in rows
     ]
-    # Sorted words take row locks in one order, so concurrent saves cannot deadlock.
+    # Sorted words take row locks in one order, so two saves cannot deadlock on them.
     vocabulary = sorted(set().union(*(row.vocabulary for row in rows)))
     with connection.cursor() as cursor:
         cursor.executemany(_UPSERT, parameters)

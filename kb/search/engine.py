@@ -149,9 +149,9 @@ def search(
     and, if the corrected query matches, its results are returned with
     `suggestion` set.
 
-    Raises InvalidPage when page or page_size is out of range (page must be at
-    most num_pages, which is 1 when nothing matches) and UnknownFilter for a
-    slug that does not exist; both are SearchError, a ValueError subclass. A
+    Raises InvalidPage when page or page_size is out of range. The page must be
+    at most num_pages, which is 1 when nothing matches. Raises UnknownFilter for
+    a slug that does not exist. Both are SearchError, a ValueError subclass. A
     language other than "zh" or "en" raises a plain ValueError.
     """
     _check_language(language)
@@ -188,7 +188,8 @@ def search(
 def _try_correction(
     results: SearchResults, compiled: CompiledQuery, filters: Filters, language: str
 ) -> None:
-    corrected = corrected_query(results.query, compiled, filters.include_drafts)
+    with index_scans():
+        corrected = corrected_query(results.query, compiled, filters.include_drafts)
     if not corrected:
         return
     corrected_compiled = compile_query(parse_query(corrected), current_glossary())

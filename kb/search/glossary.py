@@ -1,7 +1,7 @@
 """The glossary as search uses it: term lookup for expansion and the segmenter's dictionary.
 
 Each process keeps one GlossaryIndex. A glossary change in this process
-(`invalidate`, called by a signal) makes the next search reload it; changes made
+(`invalidate`, called by a signal) makes the next search reload it. Changes made
 by other processes are noticed within CHECK_INTERVAL seconds through a cheap
 version query (row count and latest update time), so nothing assumes one process.
 """

@@ -37,7 +37,7 @@ def index_scans() -> Iterator[None]:
     For a word in most topics the planner prefers a sequential scan, which
     evaluates @@ on every document and so decompresses every out-of-line
     tsvector (about 100 ms for 10,000 topics of 2,000 characters). The GIN
-    bitmap scan answers the same match from the index without reading the
+    bitmap scan returns the same matches from the index without reading the
     documents. The planner cannot see that cost, so it is told here, for
     these statements only: the setting is transaction-local and restored.
     """
