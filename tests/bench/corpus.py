@@ -1,8 +1,9 @@
 """A deterministic corpus of generated bilingual topics for benchmarks and planner tests.
 
-Words are drawn with Zipf frequencies: the word of rank r has weight 1 / r. The
-vocabulary is built with a seeded RNG from the most frequent words of jieba's
-dictionary, pseudo-English words made of syllables and the glossary's terms. Each topic has a short title and summary in both
+Words are drawn with Zipf frequencies: the word of rank r has weight 1 / r.
+The vocabulary is built with a seeded RNG from the most frequent words of
+jieba's dictionary, pseudo-English words made of syllables and the glossary's
+terms. Each topic has a short title and summary in both
 languages and about 2,000 characters of body, Chinese with some English words
 mixed in and English.
 
