@@ -8,5 +8,6 @@ class KbConfig(AppConfig):
 
     def ready(self) -> None:
         from .cache import connect_signals
+        from .search import signals  # noqa: F401 (connects the search index receivers)
 
         connect_signals()

@@ -232,6 +232,19 @@ def format_section(result: LoadResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def with_load_section(text: str, path: Path = BENCHMARKS) -> str:
+    """Return `text` followed by the load-test section currently in `path`, if any.
+
+    Lets other writers of docs/benchmarks.md (make bench) rewrite the file
+    without losing this section.
+    """
+    old = path.read_text() if path.exists() else ""
+    if SECTION_START not in old or SECTION_END not in old:
+        return text
+    section = SECTION_START + old.split(SECTION_START, 1)[1].split(SECTION_END, 1)[0] + SECTION_END
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def write_section(result: LoadResult, path: Path = BENCHMARKS) -> None:
     """Replace the load-test section of `path`, or append it when missing."""
     section = format_section(result)
