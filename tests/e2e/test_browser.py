@@ -31,6 +31,9 @@ TOPIC_SLUG = "transformer-learning-rate"
 @pytest.fixture(scope="module")
 def browser():
     require_binary(CHROMIUM, "chromium")
+    # Screenshots of an earlier run would mix with this one's.
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
