@@ -314,7 +314,7 @@ def render_nginx_site(
         ("/var/log/nginx/kb.access.log", str(folder / "access.log")),
         ("/var/log/nginx/kb.error.log", str(folder / "error.log")),
         ("/etc/nginx/kb_proxy_params", str(ROOT / "deploy" / "nginx" / "kb_proxy_params")),
-        ("root /var/www/certbot;", f"root {folder / 'certbot'};"),
+        ("root /var/www/html;", f"root {folder / 'certbot'};"),
     ]
     site = NGINX_SITE.read_text()
     for old, new in replacements:
