@@ -43,10 +43,14 @@ loglevel = os.environ.get("KB_GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms request_id=%({x-request-id}o)s "%(a)s"'
 
 # Prometheus multiprocess mode: each worker writes its metrics to files in this
-# folder and /metrics adds them up. It must be set before any worker imports
-# prometheus_client, which is why it is set here and not in Django's settings.
+# folder (KB_METRICS_DIR, else a new temporary one) and /metrics adds them up.
+# It must be set before any worker imports prometheus_client, which is why it
+# is set here and not in Django's settings. Management commands run without
+# it, so they neither need the folder nor add their queries to the metrics.
 if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kb-prometheus-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ.get("KB_METRICS_DIR") or tempfile.mkdtemp(
+        prefix="kb-prometheus-"
+    )
 
 
 def on_starting(server):

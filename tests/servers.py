@@ -384,7 +384,7 @@ def stack(e2e_database, redis_url, server_logs, tmp_path_factory):
         REDIS_URL=redis_url,
         DJANGO_TRUST_X_FORWARDED_PROTO="true",
         KB_TRUSTED_PROXY_COUNT="1",
-        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        KB_METRICS_DIR=str(metrics_dir),
     )
     nginx_dir = tmp_path_factory.mktemp("nginx")
     port = int(gunicorn_url.rsplit(":", 1)[1])
