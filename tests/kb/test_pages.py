@@ -179,3 +179,8 @@ def test_open_graph_tags_on_topic(client):
 def test_health_endpoints(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("path", ["%00", "a%00b", "学习率", "x" * 3000, "..%2f..%2fetc"])
+def test_malformed_topic_address_is_404(client, path):
+    assert client.get(f"/en/topics/{path}/").status_code == 404
