@@ -40,3 +40,13 @@ def staff_client(db, django_user_model):
     staff = Client()
     staff.force_login(user)
     return staff
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Repeat recorded scores (record_property) in the summary, with or without -s."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        for name, value in getattr(report, "user_properties", []):
+            if name.endswith("_score"):
+                terminalreporter.write_line(f"{report.nodeid}: {name} = {value}")
