@@ -1,9 +1,17 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .views.calculators import LrScheduleView, PositionalEncodingView
+
 app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("calculators/lr-schedule/", LrScheduleView.as_view(), name="calculator-lr-schedule"),
+    path(
+        "calculators/positional-encoding/",
+        PositionalEncodingView.as_view(),
+        name="calculator-positional-encoding",
+    ),
 ]
