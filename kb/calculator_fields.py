@@ -215,7 +215,7 @@ def spec_field(
 
     placeholder = ""
     if spec.default is not None and spec.choices is None:
-        placeholder = _("default %(value)s") % {"value": _format_default(spec.default)}
+        placeholder = _("default %(value)s") % {"value": format_default(spec.default)}
     elif spec.default_description is not None:
         placeholder = _("automatic")
 
@@ -234,7 +234,8 @@ def spec_field(
     )
 
 
-def _format_default(value: object) -> str:
+def format_default(value: object) -> str:
+    """Format a default for a placeholder: 10000.0 as 10000, other values as str()."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)

@@ -24,6 +24,7 @@ import html
 import math
 import re
 import struct
+import unicodedata
 import zlib
 from collections.abc import Collection, Sequence
 
@@ -49,12 +50,20 @@ _PALETTE = (
 _FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12"'
 _CHAR_WIDTH = 7.0
 """Estimated width of one character at font size 12, for laying out legends and margins."""
+_WIDE_CHAR_WIDTH = 12.0
+"""Estimated width of a full-width (CJK) character at font size 12."""
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def escape_text(text: str) -> str:
     """Escape text for SVG content or attributes, dropping characters XML 1.0 forbids."""
     return html.escape(_INVALID_XML.sub("", str(text)), quote=True)
+
+
+def text_width(text: str) -> float:
+    """Estimate the width in pixels of ``text`` at font size 12; CJK characters count wider."""
+    wide = sum(unicodedata.east_asian_width(character) in ("W", "F") for character in text)
+    return _CHAR_WIDTH * (len(text) - wide) + _WIDE_CHAR_WIDTH * wide
 
 
 def nice_ticks(low: float, high: float, target: int = 5, *, integer: bool = False) -> np.ndarray:
@@ -258,7 +267,7 @@ def _legend(
     parts = ['<g fill="currentColor">']
     x, y = left, top
     for index, name in enumerate(names):
-        entry_width = 28 + _CHAR_WIDTH * len(name) + 16
+        entry_width = 28 + text_width(name) + 16
         if x > left and x + entry_width > left + width:
             x, y = left, y + 18
         css = f"kb-chart-s{index % len(_PALETTE)}"

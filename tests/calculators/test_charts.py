@@ -24,6 +24,7 @@ from kb.charts import (
     heatmap_svg,
     line_chart_svg,
     nice_ticks,
+    text_width,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -108,6 +109,17 @@ def test_line_chart_escapes_all_text():
     assert "warmup <b>\"fast\"</b> & 'slow'" in texts(root)
     assert "x < y" in texts(root)
     assert "a & b" in texts(root)
+
+
+def test_legend_leaves_room_for_chinese_names():
+    names = ["从位置 0 起的点积", "从位置 64 起的点积"]
+    series = [(name, np.arange(3), np.arange(3.0)) for name in names]
+
+    root = parse(line_chart_svg(series, x_label="距离", y_label="点积", width=720))
+    legend = [element for element in root.iter(f"{SVG}text") if element.text in names]
+    first_end = float(legend[0].get("x")) + text_width(names[0])
+
+    assert float(legend[1].get("x")) > first_end
 
 
 def test_escape_text_drops_characters_xml_forbids():
