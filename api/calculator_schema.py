@@ -94,6 +94,9 @@ def _format_parameter(choices: tuple[str, ...], description: str) -> OpenApiPara
     )
 
 
+# NOTE: this describes the body of the project's JSON error envelope handler
+# (REST_FRAMEWORK["EXCEPTION_HANDLER"]) plus the codes CalculatorView adds. Without
+# that handler, DRF's default one returns only the "fields" mapping, unwrapped.
 ERROR = inline_serializer(
     name="CalculatorError",
     fields={

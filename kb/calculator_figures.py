@@ -1,4 +1,4 @@
-"""What the calculator pages show: charts, key figures, code and download links.
+"""Charts, key figures, code and download links of the calculator pages.
 
 The functions take a validated form (:mod:`kb.calculator_forms`), compute
 with :mod:`kb.calculators` and draw with :mod:`kb.charts`. Charts are drawn

@@ -214,7 +214,7 @@ def _read_index_list(page, name: str, maximum: int, count: int, message: str) ->
 
     numbers = []
     for part in parts:
-        if not part.isdigit() or int(part) > maximum:
+        if not (part.isascii() and part.isdigit()) or int(part) > maximum:
             page.errors[name] = message % {"value": part[:40], "maximum": maximum}
             return []
         numbers.append(int(part))

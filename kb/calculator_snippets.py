@@ -75,7 +75,8 @@ def _torch_arguments(name: str, p: dict[str, Any]) -> dict[str, Any]:
         return {"step_size": p["step_size"], "gamma": p["gamma"]}
     if name == "exponential":
         return {"gamma": p["gamma"]}
-    # OneCycleLR counts the rates it gives, total_steps + 1 here, and sets max_lr itself.
+    # OneCycleLR's total_steps counts the rates it yields, so steps 0..total_steps need
+    # total_steps + 1. It sets the optimizer's rate from max_lr and div_factor itself.
     return {
         "max_lr": p["base_lr"],
         "total_steps": p["total_steps"] + 1,

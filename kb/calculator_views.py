@@ -1,8 +1,8 @@
 """Pages of the calculators, and the compact calculator embedded in topic pages.
 
-``?partial=1`` returns only the output fragment (chart, figures, code and
-the field errors), which static/js/calculators.js fetches to follow the
-inputs live; ``?partial=embed`` returns the compact fragment of a topic page.
+``?partial=1`` returns only the output fragment: chart, figures, code and
+the field errors. static/js/calculators.js fetches it to follow the inputs
+live. ``?partial=embed`` returns the compact fragment of a topic page.
 Invalid input answers 400 with the form kept and the message next to its field.
 """
 

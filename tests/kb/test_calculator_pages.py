@@ -150,6 +150,7 @@ def test_lr_page_first_visit_uses_defaults(client):
         ({"compare": "noam", "warmup_steps": "0"}, "warmup_steps", "noam:", "noam"),
         ({"at": "5, x"}, "at", "from 0 to 2000", "0 到 2000"),
         ({"at": "3000"}, "at", "from 0 to 2000", "0 到 2000"),
+        ({"at": "²"}, "at", "from 0 to 2000", "0 到 2000"),
     ],
 )
 def test_lr_page_error_next_to_field(client, query, field, english, chinese):
