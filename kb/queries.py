@@ -53,3 +53,9 @@ def glossary_link_targets(language: str) -> list[LinkTarget]:
             if len(spelling) >= 2:
                 targets.append(LinkTarget(spelling=spelling, url=url, title=title))
     return targets
+
+
+def topics_embedding(calculator: str) -> QuerySet[Topic]:
+    """Published topics that embed ``calculator``, for the calculator page's links back."""
+    topics = Topic.objects.published().filter(calculator=calculator)
+    return topics.only("slug", "title_zh", "title_en").order_by("slug")
