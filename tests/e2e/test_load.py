@@ -26,4 +26,5 @@ def test_mixed_traffic_has_no_errors(stack):
     assert result.workers == 2
     assert result.max_worker_rss_mb < MAX_WORKER_RSS_MB, summary
     names = {endpoint.name for endpoint in result.endpoints}
-    assert {"/[lang]/topics/[slug]/", "search", "/api/schema/"} <= names
+    expected = {"/[lang]/topics/[slug]/", "search", "/api/schema/", "calculator page"}
+    assert expected <= names

@@ -60,9 +60,12 @@ class Reader(HttpUser):
 
     @task(1)
     def calculator(self):
+        page = OPTIONAL.get("calculator_page")
+        if page:
+            self.client.get(page.format(lang=language()), headers=HEADERS, name="calculator page")
         path = OPTIONAL.get("calculator")
         if path:
-            self.client.get(path, headers=HEADERS, name="calculator")
+            self.client.get(path, headers=HEADERS, name="calculator API")
 
 
 class ApiClient(HttpUser):

@@ -38,6 +38,7 @@ OPTIONAL_CANDIDATES = {
         "/api/calculators/lr-schedule/"
         "?schedule=cosine&base_lr=0.001&total_steps=1000&warmup_steps=100"
     ),
+    "calculator_page": "/{lang}/calculators/lr-schedule/?warmup_steps=200&total_steps=5000",
 }
 
 
