@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kb.middleware.RememberLanguageMiddleware",
-    # Last, so that its process_exception sees the views' database errors first.
+    # Last, so that its process_exception receives the views' database errors first.
     "ops.database_errors.DatabaseUnavailableMiddleware",
 ]
 

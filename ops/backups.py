@@ -3,10 +3,10 @@
 The client tools must be at least as new as the server: pg_dump refuses to
 dump a newer server, and pg_restore reads archives of its own or older
 versions. For the embedded server the tools come from the pgserver package,
-which ships them with the server. For DATABASE_URL, the tools of the server's
-major version are looked up in Debian's layout (/usr/lib/postgresql/N/bin),
-then on PATH, then in the pgserver package; the first one whose major version
-is at least the server's is used.
+which ships them with the server. For DATABASE_URL, the candidates are
+Debian's tools of the server's major version (/usr/lib/postgresql/N/bin), then
+the ones on PATH, then the pgserver package's. The first candidate whose major
+version is at least the server's is used.
 """
 
 import logging
@@ -30,7 +30,7 @@ _VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
 
 @dataclass(frozen=True)
 class Target:
-    """Where and as whom the tools connect: Django's default database."""
+    """Connection parameters of Django's default database, as the client tools take them."""
 
     host: str
     port: int

@@ -327,7 +327,8 @@ def write_nginx_config(folder: Path, site: str) -> Path:
     for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "certbot"):
         (folder / temp).mkdir(exist_ok=True)
     (folder / "site.conf").write_text(site)
-    # As root, nginx's workers would run as nobody, who may not read the checkout.
+    # As root, nginx's workers would run as the user nobody, who may lack read
+    # permission on the checkout.
     user = "user root root;\n" if os.geteuid() == 0 else ""
     config = folder / "nginx.conf"
     config.write_text(

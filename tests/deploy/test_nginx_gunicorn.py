@@ -88,7 +88,7 @@ def test_metrics_add_up_all_workers(stack):
 
 def test_metrics_closed_to_clients_through_nginx(stack):
     response = get(stack, "/metrics", headers={"X-Forwarded-For": "127.0.0.1"})
-    # nginx allows only loopback, and this client is loopback; Django sees the
+    # nginx allows only loopback, and this client is loopback; Django uses the
     # address nginx appended, not the one the client claimed.
     assert response.status_code == 200
     forged = requests.get(

@@ -3,8 +3,8 @@
 The test runs its own PostgreSQL (initdb and pg_ctl from the pgserver package,
 as the `pgserver` system user when the tests run as root) so that it can stop
 it, and never touches another server. While the database is down, pages must
-answer 503 with the bilingual page, the API 503 with its JSON error envelope,
-and nothing may answer 500 or show a traceback. Once it is back, every request
+return 503 with the bilingual page, and no request may return 500 or show a
+traceback. Once it is back, every request
 must succeed again without restarting gunicorn's workers.
 """
 
@@ -40,7 +40,7 @@ PATHS = [
     "/readyz",
     "/healthz",
 ]
-# Answered without the database, so they must succeed during the outage too.
+# Served without the database, so they must succeed during the outage too.
 DATABASE_FREE_PATHS = {"/api/schema/", "/healthz"}
 RESULTS = ROOT / "artifacts" / "database-outage.json"
 

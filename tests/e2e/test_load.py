@@ -8,7 +8,7 @@ pytestmark = pytest.mark.e2e
 
 SECONDS = 15
 USERS = 10
-# A sync worker with the content loaded uses well under this; a leak of the
+# A sync worker with the content loaded uses well under this. A leak of the
 # page cache or of connections would pass it within the run.
 MAX_WORKER_RSS_MB = 400
 

@@ -1,7 +1,7 @@
 """Mixed traffic for the load test: readers, searches, API reads and calculators.
 
-Run by tests/load/run.py, which passes the base URL as --host and, in
-KB_LOAD_OPTIONAL_PATHS, the optional endpoints that answered before the run
+Run by tests/load/run.py, which passes the base URL as --host. It also passes
+KB_LOAD_OPTIONAL_PATHS: the optional endpoints that returned 200 before the run
 (search page, API lists, calculators), as a JSON object of name → path.
 Every request sends X-Forwarded-Proto: https, as nginx does, because the
 production settings redirect plain HTTP.

@@ -1,8 +1,8 @@
 """Load test through gunicorn with locust, and its section of docs/benchmarks.md.
 
 `make load` (python -m tests.load.run) starts Redis, a scratch database with
-the shipped content and gunicorn with deploy/gunicorn.conf.py and its default
-worker count, sends mixed traffic from tests/load/locustfile.py for
+the shipped content, and gunicorn with deploy/gunicorn.conf.py and its default
+worker count. It sends mixed traffic from tests/load/locustfile.py for
 KB_LOAD_SECONDS (default 60) with KB_LOAD_USERS users (default 20), samples
 the workers' resident memory, and writes the figures between the load-test
 markers of docs/benchmarks.md. tests/e2e/test_load.py runs a shorter version.
@@ -73,7 +73,7 @@ class LoadResult:
 
 
 def probe_optional_paths(base_url: str) -> dict[str, str]:
-    """Return the optional endpoints that answer 200, as name → path template."""
+    """Return the optional endpoints that return 200, as name → path template."""
     found = {}
     for name, template in OPTIONAL_CANDIDATES.items():
         path = template.format(lang="en", query="warmup")
@@ -168,7 +168,7 @@ def run_load(base_url: str, master_pid: int, seconds: int, users: int) -> LoadRe
             "WARNING",
         ]
         started = time.monotonic()
-        # Exit code 1 only means "some requests failed"; the CSV says how many.
+        # Exit code 1 only means that some requests failed, and the CSV holds the count.
         subprocess.run(command, env=env, capture_output=True, timeout=seconds + 120, check=False)
         elapsed = time.monotonic() - started
         total, endpoints, rate = read_locust_stats(prefix)
