@@ -45,6 +45,13 @@ DATABASE_FREE_PATHS = {"/api/schema/", "/healthz"}
 RESULTS = ROOT / "artifacts" / "database-outage.json"
 
 
+def system_user(name: str) -> pwd.struct_passwd | None:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        return None
+
+
 class OwnPostgres:
     """A PostgreSQL cluster in a temporary folder, listening on a loopback port."""
 
@@ -57,12 +64,11 @@ class OwnPostgres:
         self.port = free_port()
         self.user = None
         if os.geteuid() == 0:
-            # PostgreSQL refuses to run as root; pgserver created this user for the
-            # embedded server the test database runs on.
-            try:
-                self.user = pwd.getpwnam("pgserver")
-            except KeyError:
-                pytest.fail("system user pgserver missing: start the embedded PostgreSQL once")
+            # PostgreSQL does not run as root. pgserver creates the user pgserver for
+            # the embedded server; Debian's postgresql package creates postgres.
+            self.user = system_user("pgserver") or system_user("postgres")
+            if self.user is None:
+                pytest.fail("no pgserver or postgres user: start the embedded PostgreSQL once")
             os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
 
     def run(self, *command: str) -> None:
