@@ -38,7 +38,10 @@ OPTIONAL_CANDIDATES = {
         "/api/calculators/lr-schedule/"
         "?schedule=cosine&base_lr=0.001&total_steps=1000&warmup_steps=100"
     ),
-    "calculator_page": "/{lang}/calculators/lr-schedule/?warmup_steps=200&total_steps=5000",
+    "calculator_page": (
+        "/{lang}/calculators/lr-schedule/"
+        "?schedule=cosine&base_lr=0.0003&total_steps=5000&warmup_steps=200"
+    ),
 }
 
 
