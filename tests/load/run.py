@@ -69,6 +69,8 @@ class LoadResult:
     rss_max_mb: dict[int, float]
     rss_end_mb: dict[int, float]
     optional_paths: dict[str, str] = field(default_factory=dict)
+    # Which PostgreSQL served the run, for the report.
+    database: str = "PostgreSQL"
 
     @property
     def max_worker_rss_mb(self) -> float:
@@ -207,7 +209,7 @@ def format_section(result: LoadResult) -> str:
         f"Measured {date} on a {os.cpu_count()}-core {cpu} machine: locust "
         f"({result.users} users, {result.seconds:.0f} s, loopback) against gunicorn "
         f"with deploy/gunicorn.conf.py ({result.workers} sync workers), Redis cache, "
-        "and the embedded or DATABASE_URL PostgreSQL with the shipped content. "
+        f"and {result.database} with the shipped content. "
         "Traffic: topic pages, home, topic list, glossary, searches, /api/schema/, "
         f"/readyz; optional endpoints present in this run: {used}. The load generator "
         "runs on the same cores as gunicorn, PostgreSQL and Redis, so the figures "
@@ -262,6 +264,13 @@ def write_section(result: LoadResult, path: Path = BENCHMARKS) -> None:
     path.write_text(text)
 
 
+def describe_database(server) -> str:
+    with server.connect() as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+    where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "the embedded server"
+    return f"PostgreSQL {version.split()[0]} ({where})"
+
+
 def main() -> None:
     import django
 
@@ -286,6 +295,7 @@ def main() -> None:
                 KB_WORKERS=os.environ.get("KB_WORKERS", str(os.cpu_count() * 2 + 1)),
             )
             result = run_load(base_url, gunicorn.pid, seconds, users)
+            result.database = describe_database(database)
         finally:
             if gunicorn:
                 gunicorn.stop()
