@@ -6,6 +6,7 @@ the systemd unit's env file is the one place to tune a server.
 
 import multiprocessing
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,10 +48,13 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)sB %(M)sms request_id=%({x-request-
 # It must be set before any worker imports prometheus_client, which is why it
 # is set here and not in Django's settings. Management commands run without
 # it, so they neither need the folder nor add their queries to the metrics.
+# A temporary folder made here is removed again when gunicorn exits.
+temporary_metrics_dir = None
 if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ.get("KB_METRICS_DIR") or tempfile.mkdtemp(
-        prefix="kb-prometheus-"
-    )
+    metrics_dir = os.environ.get("KB_METRICS_DIR")
+    if not metrics_dir:
+        metrics_dir = temporary_metrics_dir = tempfile.mkdtemp(prefix="kb-prometheus-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
 
 
 def on_starting(server):
@@ -70,3 +74,8 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if temporary_metrics_dir:
+        shutil.rmtree(temporary_metrics_dir, ignore_errors=True)

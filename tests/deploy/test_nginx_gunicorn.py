@@ -3,6 +3,7 @@
 
 import json
 import re
+import time
 
 import pytest
 import requests
@@ -66,12 +67,25 @@ def test_health_and_readiness_through_nginx(stack):
     assert get(stack, "/readyz").json() == {"status": "ok", "database": "ok"}
 
 
+def wait_for_log_line(read_log, text: str, timeout: float = 5) -> str:
+    """Return the log once it contains `text`; servers write it after the response."""
+    deadline = time.monotonic() + timeout
+    log = read_log()
+    while text not in log and time.monotonic() < deadline:
+        time.sleep(0.1)
+        log = read_log()
+    return log
+
+
 def test_request_id_from_nginx_reaches_django_logs(stack):
     response = get(stack, "/en/glossary/")
     request_id = response.headers["X-Request-ID"]
-    access_log = (stack.nginx_dir / "access.log").read_text()
+    access_log = wait_for_log_line(
+        (stack.nginx_dir / "access.log").read_text, f"request_id={request_id}"
+    )
     assert f"request_id={request_id}" in access_log
-    lines = [line for line in stack.gunicorn.log().splitlines() if request_id in line]
+    gunicorn_log = wait_for_log_line(stack.gunicorn.log, f"request_id={request_id}")
+    lines = [line for line in gunicorn_log.splitlines() if request_id in line]
     django_lines = [json.loads(line) for line in lines if line.startswith("{")]
     assert any(entry["path"] == "/en/glossary/" for entry in django_lines)
     assert any(f"request_id={request_id}" in line for line in lines if not line.startswith("{"))
