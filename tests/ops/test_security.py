@@ -125,7 +125,7 @@ def test_pages_have_no_inline_code_and_send_csp(client, path):
 def directives(policy: str) -> dict[str, str]:
     """Split a CSP header into directive → sources; django-csp does not fix their order."""
     pairs = (part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
-    return {name: sources for name, sources in pairs}
+    return dict(pairs)
 
 
 @pytest.mark.django_db
