@@ -53,3 +53,28 @@ def glossary_link_targets(language: str) -> list[LinkTarget]:
             if len(spelling) >= 2:
                 targets.append(LinkTarget(spelling=spelling, url=url, title=title))
     return targets
+
+
+_BODY_FIELDS = ("body_zh", "body_en", "body_html_zh", "body_html_en", "toc_zh", "toc_en")
+
+
+def topics_with_links(user, *, bodies: bool = True, drafts: bool | None = None) -> QuerySet[Topic]:
+    """Topics with category, tags and, in `visible_related`, the related topics `user` may see.
+
+    `drafts` defaults to what `user` may see (staff only). The number of queries
+    does not grow with the number of topics: one for the topics and their
+    categories, one for all their tags, one for all their related topics.
+    """
+    if drafts is None:
+        drafts = user.is_staff
+    topics = Topic.objects.all() if drafts else Topic.objects.published()
+    linkable = Topic.objects.all() if user.is_staff else Topic.objects.published()
+    related = Prefetch(
+        "related",
+        queryset=linkable.only("id", "slug").order_by("order", "slug"),
+        to_attr="visible_related",
+    )
+    topics = topics.select_related("category").prefetch_related("tags", related)
+    if not bodies:
+        topics = topics.defer(*_BODY_FIELDS)
+    return topics
