@@ -93,9 +93,8 @@ class TopicSummarySerializer(serializers.ModelSerializer):
         help_text="Slugs of related topics that the client may see."
     )
     calculator = CalculatorField()
-    complete_languages = serializers.ListField(
-        child=serializers.ChoiceField(choices=CONTENT_LANGUAGES),
-        help_text="Languages in which both the title and the body are written.",
+    complete_languages = serializers.SerializerMethodField(
+        help_text="Languages in which both the title and the body are written."
     )
     site_url = serializers.SerializerMethodField(
         help_text="Absolute URL of the topic's page in each language."
@@ -126,6 +125,20 @@ class TopicSummarySerializer(serializers.ModelSerializer):
         if related is None:
             related = topic.related.all()
         return [other.slug for other in related]
+
+    @extend_schema_field(
+        {"type": "array", "items": {"type": "string", "enum": list(CONTENT_LANGUAGES)}}
+    )
+    def get_complete_languages(self, topic: Topic) -> list[str]:
+        complete = []
+        for language in CONTENT_LANGUAGES:
+            # Lists load no bodies but annotate whether each is written.
+            body_written = getattr(topic, f"body_written_{language}", None)
+            if body_written is None:
+                body_written = bool(getattr(topic, f"body_{language}"))
+            if getattr(topic, f"title_{language}") and body_written:
+                complete.append(language)
+        return complete
 
     @extend_schema_field(BILINGUAL_URL_SCHEMA)
     def get_site_url(self, topic: Topic) -> dict[str, str]:
