@@ -4,15 +4,20 @@ DjangoFilterBackend turns form errors into a ValidationError, so every message
 here ends up under its parameter name in the error envelope's `fields`.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Count, F, Value
 from django.db.models.functions import NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from kb.models import Category, Tag, Topic
+
+from .lookups import find_by_slug, looks_like_slug
 
 TRANSLATION_STATES = ("complete", "missing-en", "missing-zh")
 ORDERING_FIELDS = ("title", "title_zh", "title_en", "updated_at", "created_at", "order", "slug")
@@ -28,6 +33,28 @@ class CommaSeparatedWidget(forms.Widget):
         for raw in raw_values:
             values.extend(part.strip() for part in (raw or "").split(",") if part.strip())
         return values
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date and time, converted to UTC.
+
+    Python accepts UTC offsets up to ±23:59 and PostgreSQL only up to ±15:59,
+    so the value goes to the database in UTC. A moment outside the years 1 to
+    9999 once in UTC is invalid.
+    """
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class SlugListField(forms.Field):
@@ -82,26 +109,29 @@ class TopicFilterForm(forms.Form):
         slug = self.cleaned_data.get("category") or ""
         if not slug:
             return None
-        category = Category.objects.filter(slug=slug).first()
+        category = find_by_slug(Category.objects.all(), slug)
         if category is None:
             allowed = Category.objects.order_by("slug").values_list("slug", flat=True)
             raise forms.ValidationError(
-                _("No category has the slug “%(slug)s”. Allowed: %(allowed)s.")
-                % {"slug": slug, "allowed": _allowed_list(allowed)},
+                _("No category has the slug “%(slug)s”. Allowed: %(allowed)s."),
                 code="invalid_choice",
+                params={"slug": slug, "allowed": _allowed_list(allowed)},
             )
         return category
 
     def clean_tags(self):
         slugs = self.cleaned_data.get("tags") or []
-        found = set(Tag.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        # Text that cannot be a slug (NUL bytes, which PostgreSQL rejects, among it)
+        # never reaches the query.
+        candidates = [slug for slug in slugs if looks_like_slug(slug)]
+        found = set(Tag.objects.filter(slug__in=candidates).values_list("slug", flat=True))
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:
             allowed = Tag.objects.order_by("slug").values_list("slug", flat=True)
             raise forms.ValidationError(
-                _("Unknown tag slugs: %(unknown)s. Allowed: %(allowed)s.")
-                % {"unknown": ", ".join(unknown), "allowed": _allowed_list(allowed)},
+                _("Unknown tag slugs: %(unknown)s. Allowed: %(allowed)s."),
                 code="invalid_choice",
+                params={"unknown": ", ".join(unknown), "allowed": _allowed_list(allowed)},
             )
         return slugs
 
@@ -114,9 +144,9 @@ class TopicFilterForm(forms.Form):
                 _(
                     "Only staff users can list drafts, so status=%(status)s is not allowed. "
                     "Use status=published or leave status out."
-                )
-                % {"status": status},
+                ),
                 code="staff_only",
+                params={"status": status},
             )
         return status
 
@@ -131,9 +161,9 @@ class TopicFilterForm(forms.Form):
                 _(
                     "Invalid ordering term “%(term)s”. Use a comma-separated list of "
                     "%(allowed)s, each with an optional leading - for descending order."
-                )
-                % {"term": invalid[0], "allowed": _allowed_list(ORDERING_FIELDS)},
+                ),
                 code="invalid_choice",
+                params={"term": invalid[0], "allowed": _allowed_list(ORDERING_FIELDS)},
             )
         return terms
 
@@ -163,7 +193,7 @@ class TopicFilterSet(django_filters.FilterSet):
             "invalid_choice": gettext_lazy("Unknown status “%(value)s”: use draft or published.")
         },
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text=(

@@ -1,7 +1,13 @@
 """The OpenAPI description's shared parts: the schema class and the error responses."""
 
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -66,3 +72,15 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
         for status in statuses
     }
+
+
+def slug_parameter(noun: str, example: str) -> OpenApiParameter:
+    """Return the `{slug}` path parameter, with an existing slug as its example."""
+    return OpenApiParameter(
+        "slug",
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=f"Slug of the {noun}.",
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        examples=[OpenApiExample(example, value=example)],
+    )

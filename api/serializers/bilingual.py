@@ -22,6 +22,7 @@ class BilingualField(serializers.Field):
             "Unknown language {keys} in {field}: the allowed keys are zh and en."
         ),
         "not_a_string": _("Enter text (a JSON string or null) for {field}.{language}."),
+        "null_character": _("Remove the NUL characters from {field}.{language}."),
     }
 
     def __init__(self, prefix: str, *, max_length: int | None = None, **kwargs):
@@ -53,6 +54,9 @@ class BilingualField(serializers.Field):
                 value = ""
             if not isinstance(value, str):
                 self.fail("not_a_string", field=self.field_name, language=language)
+            # PostgreSQL cannot store NUL in text columns.
+            if "\x00" in value:
+                self.fail("null_character", field=self.field_name, language=language)
             values[f"{self.prefix}_{language}"] = value
         return values
 

@@ -10,6 +10,7 @@ from kb.editing import save_topic
 from kb.models import Category, Tag, Topic
 from kb.models.bilingual import CONTENT_LANGUAGES
 
+from ..lookups import find_by_slug
 from .bilingual import BilingualField
 from .taxonomy import CategoryRefSerializer
 
@@ -68,8 +69,14 @@ class CalculatorField(serializers.ChoiceField):
     def to_representation(self, value):
         return value or None
 
+    def validate_empty_values(self, data):
+        # DRF returns None for null before to_internal_value runs; the column stores "".
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
     def to_internal_value(self, data):
-        if data in (None, ""):
+        if data == "":
             return ""
         return super().to_internal_value(data)
 
@@ -180,12 +187,10 @@ class SlugReferenceField(serializers.SlugRelatedField):
                 _("Enter the %(noun)s as a slug (a string).") % {"noun": self.noun},
                 code="invalid",
             )
-        try:
-            return self.get_queryset().get(slug=data)
-        except self.get_queryset().model.DoesNotExist:
-            raise serializers.ValidationError(
-                self._unknown_message(data), code="does_not_exist"
-            ) from None
+        found = find_by_slug(self.get_queryset(), data)
+        if found is None:
+            raise serializers.ValidationError(self._unknown_message(data), code="does_not_exist")
+        return found
 
     def _unknown_message(self, slug: str) -> str:
         if not self.list_allowed:

@@ -8,7 +8,8 @@ from rest_framework.permissions import AllowAny
 
 from kb.models import Category, GlossaryTerm, Tag
 
-from ..schema import error_responses
+from ..lookups import find_by_slug
+from ..schema import error_responses, slug_parameter
 from ..serializers.taxonomy import CategorySerializer, GlossaryTermSerializer, TagSerializer
 from .conditional import ConditionalReadMixin
 
@@ -22,13 +23,13 @@ class ReadOnlyBySlugViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet)
 
     def get_object(self):
         slug = self.kwargs[self.lookup_field]
-        instance = self.get_queryset().filter(slug=slug).first()
+        instance = find_by_slug(self.get_queryset(), slug)
         if instance is None:
             raise NotFound(self.not_found_message % {"slug": slug})
         return instance
 
 
-def _read_schema(name: str, serializer):
+def _read_schema(name: str, noun: str, example: str, serializer):
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {name}",
@@ -36,6 +37,7 @@ def _read_schema(name: str, serializer):
             responses={200: serializer(many=True), **error_responses(400, 401, 429)},
         ),
         retrieve=extend_schema(
+            parameters=[slug_parameter(noun, example)],
             summary=f"Get one of the {name} by slug",
             description="Readable by everyone.",
             responses={200: serializer, **error_responses(401, 404, 429)},
@@ -43,21 +45,21 @@ def _read_schema(name: str, serializer):
     )
 
 
-@_read_schema("categories", CategorySerializer)
+@_read_schema("categories", "category", "training", CategorySerializer)
 class CategoryViewSet(ReadOnlyBySlugViewSet):
     queryset = Category.objects.order_by("order", "slug")
     serializer_class = CategorySerializer
     not_found_message = gettext_lazy("No category has the slug “%(slug)s”.")
 
 
-@_read_schema("tags", TagSerializer)
+@_read_schema("tags", "tag", "rag", TagSerializer)
 class TagViewSet(ReadOnlyBySlugViewSet):
     queryset = Tag.objects.order_by("order", "slug")
     serializer_class = TagSerializer
     not_found_message = gettext_lazy("No tag has the slug “%(slug)s”.")
 
 
-@_read_schema("glossary terms", GlossaryTermSerializer)
+@_read_schema("glossary terms", "glossary term", "learning-rate", GlossaryTermSerializer)
 class GlossaryTermViewSet(ReadOnlyBySlugViewSet):
     queryset = GlossaryTerm.objects.order_by("term_en", "slug")
     serializer_class = GlossaryTermSerializer

@@ -11,7 +11,8 @@ from kb.models import Topic
 from kb.queries import topics_with_links
 
 from ..filters import TopicFilterSet
-from ..schema import error_responses
+from ..lookups import find_by_slug
+from ..schema import error_responses, slug_parameter
 from ..serializers.topics import (
     TopicDetailSerializer,
     TopicSummarySerializer,
@@ -19,6 +20,7 @@ from ..serializers.topics import (
 )
 from .conditional import ConditionalReadMixin
 
+TOPIC_SLUG = slug_parameter("topic", "rag-optimization")
 WRITE_DESCRIPTION = (
     "Needs token authentication (`Authorization: Token <key>`) or a session, and the "
     "Django model permission for the method (kb.add_topic, kb.change_topic, "
@@ -36,6 +38,7 @@ WRITE_DESCRIPTION = (
         responses={200: TopicSummarySerializer(many=True), **error_responses(400, 401, 429)},
     ),
     retrieve=extend_schema(
+        parameters=[TOPIC_SLUG],
         summary="Get a topic with its bodies",
         description="A draft is 404 for clients that are not staff.",
         responses={200: TopicDetailSerializer, **error_responses(401, 404, 429)},
@@ -47,6 +50,7 @@ WRITE_DESCRIPTION = (
         responses={201: TopicDetailSerializer, **error_responses(400, 401, 403, 429)},
     ),
     update=extend_schema(
+        parameters=[TOPIC_SLUG],
         summary="Replace a topic's fields",
         description=(
             WRITE_DESCRIPTION + " title is required; in each bilingual object a "
@@ -56,6 +60,7 @@ WRITE_DESCRIPTION = (
         responses={200: TopicDetailSerializer, **error_responses(400, 401, 403, 404, 429)},
     ),
     partial_update=extend_schema(
+        parameters=[TOPIC_SLUG],
         summary="Change some of a topic's fields",
         description=(
             WRITE_DESCRIPTION + " In each bilingual object only the languages given change."
@@ -64,6 +69,7 @@ WRITE_DESCRIPTION = (
         responses={200: TopicDetailSerializer, **error_responses(400, 401, 403, 404, 429)},
     ),
     destroy=extend_schema(
+        parameters=[TOPIC_SLUG],
         summary="Delete a topic",
         description=WRITE_DESCRIPTION,
         responses={
@@ -100,7 +106,7 @@ class TopicViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
     def get_object(self):
         slug = self.kwargs[self.lookup_field]
         # Query parameters filter lists only, so get_queryset() and not filter_queryset().
-        topic = self.get_queryset().filter(slug=slug).first()
+        topic = find_by_slug(self.get_queryset(), slug)
         if topic is None:
             raise NotFound(_("No topic has the slug “%(slug)s”.") % {"slug": slug})
         self.check_object_permissions(self.request, topic)

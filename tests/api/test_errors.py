@@ -181,3 +181,36 @@ def test_error_message_follows_accept_language(api_client):
     assert english["message"] == "Invalid token."
     assert chinese["message"] != english["message"]
     assert chinese["code"] == english["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/topics/rag%00/", 404),
+        ("/api/tags/r%00ag/", 404),
+        ("/api/topics/?tags=r%00ag", 400),
+        ("/api/topics/?category=tr%00aining", 400),
+        ("/api/topics/?ordering=title%00", 400),
+        ("/api/topics/?category=50%25", 400),
+    ],
+)
+def test_nul_and_percent_in_input_are_client_errors(api_client, url, status):
+    _error(api_client.get(url), status)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["1010-04-17T05:29:15-22:37", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-10:00"],
+)
+def test_extreme_updated_after_is_not_500(api_client, moment):
+    response = api_client.get("/api/topics/", {"updated_after": moment})
+
+    assert response.status_code in (200, 400)
+
+
+def test_messages_default_to_english_without_accept_language(api_client):
+    api_client.cookies["kb_language"] = "zh-hans"
+
+    error = _error(api_client.get("/api/nothing-here/"), 404)
+
+    assert error["message"].startswith("No API endpoint")

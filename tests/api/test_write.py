@@ -292,3 +292,28 @@ def test_write_to_read_only_resource_is_405(staff_api_client):
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_null_calculator_removes_it(writer_client):
+    response = writer_client.patch(
+        "/api/topics/transformer-learning-rate/", {"calculator": None}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["calculator"] is None
+    assert Topic.objects.get(slug="transformer-learning-rate").calculator == ""
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"title": {"en": "Nul\x00byte"}},
+        {"category": "train\x00ing"},
+        {"tags": ["r\x00ag"]},
+        {"related": ["rag\x00"]},
+    ],
+)
+def test_nul_characters_are_400(writer_client, payload):
+    response = writer_client.patch("/api/topics/rag-optimization/", payload, format="json")
+
+    assert response.status_code == 400
