@@ -39,7 +39,9 @@ run: content
 	@echo ""
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests run with DEBUG off, as production does, so static files are collected first.
 test: install
+	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/python manage.py collectstatic --no-input -v 0
 	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/python -m pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -103,6 +103,9 @@ else:
             ),
         }
     }
+# KB_DB_NAME picks another database on the same server (the benchmarks use kb_bench).
+if env.str("KB_DB_NAME", default=""):
+    DATABASES["default"]["NAME"] = env.str("KB_DB_NAME")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -26,3 +26,22 @@ class TopicViewForm(forms.Form):
         required=False,
         label=_("Show"),
     )
+
+
+class QueryField(forms.CharField):
+    """A search query: control characters such as NUL become spaces instead of errors."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(" " if ch < " " or ch == "\x7f" else ch for ch in value).strip()
+
+
+class SearchForm(forms.Form):
+    q = QueryField(max_length=10_000, required=False, label=_("Search"))
+    page = forms.IntegerField(min_value=1, required=False, label=_("Page"))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), to_field_name="slug", required=False, label=_("Category")
+    )
+    tag = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(), to_field_name="slug", required=False, label=_("Tags")
+    )

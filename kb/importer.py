@@ -40,10 +40,10 @@ def import_sections(
     """Write each section's title and body into the topic it belongs to.
 
     A section belongs to the topic named by its slug marker, else by
-    `slug_for_section`, else to the topic whose order is the section number; a
-    new topic is created when none matches. Topics whose text is already equal
-    are not saved, so a second import of the same file changes nothing. Any
-    invalid section rolls the whole import back and raises ImportFailed.
+    `slug_for_section`, else to the topic whose order is the section number.
+    When none matches, a new topic is created. Topics whose text is already
+    equal are not saved, so a second import of the same file changes nothing.
+    Any invalid section rolls the whole import back and raises ImportFailed.
     """
     slug_for_section = slug_for_section or {}
     report = ImportReport()

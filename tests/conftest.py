@@ -1,6 +1,7 @@
 """Shared fixtures. Every test database starts with the shipped content loaded."""
 
 import pytest
+from django.test import Client
 
 from kb.content_loader import load_content
 from kb.models import Topic
@@ -33,7 +34,19 @@ def make_topic(db):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(db, django_user_model):
+    """A logged-in superuser's client, separate from the anonymous `client`."""
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor-1")
-    client.force_login(user)
-    return client
+    staff = Client()
+    staff.force_login(user)
+    return staff
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Repeat recorded scores (record_property) in the summary, with or without -s."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        for name, value in getattr(report, "user_properties", []):
+            if name.endswith("_score"):
+                terminalreporter.write_line(f"{report.nodeid}: {name} = {value}")

@@ -14,7 +14,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         address = ensure_server(Path(self.settings_dict["EMBEDDED_DATA_DIR"]))
         params = super().get_connection_params()
         name = params.get("dbname")
-        # The test runner creates its own database; only the configured one is made here.
+        # Creating the database on first use lets a new data folder work with no setup step.
         if name and name != "postgres" and name not in _CREATED_DATABASES:
             ensure_database(address, name, params.get("user") or "postgres")
             _CREATED_DATABASES.add(name)

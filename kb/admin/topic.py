@@ -84,6 +84,16 @@ class TopicAdmin(SimpleHistoryAdmin):
     def preview_en(self, topic: Topic):
         return format_html('<div class="prose">{}</div>', mark_safe(topic.body_html_en))
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A topic cannot be related to itself, so it is left out of its own choices.
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        object_id = (
+            request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        )
+        if db_field.name == "related" and object_id and str(object_id).isdigit():
+            field.queryset = field.queryset.exclude(pk=int(object_id))
+        return field
+
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.markdown_preview))
         return [path("preview/", preview, name="kb_topic_preview"), *super().get_urls()]

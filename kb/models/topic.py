@@ -122,10 +122,13 @@ class Topic(models.Model):
     def save(self, *args, **kwargs) -> None:
         self._strip_texts()
         self.render()
-        if self.slug:
-            super().save(*args, **kwargs)
-            return
-        self._save_with_new_slug(*args, **kwargs)
+        # One transaction, so the search document that a post_save receiver of
+        # kb.search writes is committed together with the topic.
+        with transaction.atomic():
+            if self.slug:
+                super().save(*args, **kwargs)
+                return
+            self._save_with_new_slug(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("kb:topic-detail", kwargs={"slug": self.slug})

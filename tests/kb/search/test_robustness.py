@@ -1,0 +1,85 @@
+"""No input breaks search: module and page give a normal (possibly empty) answer."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from kb.search import search
+
+NASTY_QUERIES = [
+    '"unbalanced quote',
+    'two "quotes" and "one more',
+    "?!。，、；：…—",
+    "的 了 是 在",
+    "the and of to",
+    "x" * 10_000,
+    "学习率 " * 2_000,
+    "null\x00byte\x00学习率",
+    "emoji 🙂🚀 学习率 🎉",
+    "' OR 1=1 --",
+    "'; DROP TABLE kb_topic; --",
+    "&|!:*",
+    "a & b | !c <-> d:* (e)",
+    "\\' \\\\ ''",
+    "OR OR OR",
+    "- -- ---",
+    "\u202e\u200b\ufeff",
+    "\ud7ff\ue000\uffff",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", NASTY_QUERIES)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_search_module_survives(query, language):
+    results = search(query, language=language)
+    assert results.total == len(results.hits) or results.total > len(results.hits)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", NASTY_QUERIES)
+def test_search_page_survives(client, query):
+    response = client.get(reverse("kb:search"), {"q": query})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["的 了", "the of", "？！。", "&|!:*", "🙂"])
+def test_no_searchable_words_gives_notice(query):
+    results = search(query, language="en")
+    assert results.hits == []
+    assert results.total == 0
+    assert results.notice
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not (Path(settings.BASE_DIR) / "kb/locale/zh_Hans/LC_MESSAGES/django.mo").exists(),
+    reason="the Chinese message catalogue is not compiled",
+)
+def test_notice_is_translated():
+    assert search("的", language="zh").notice != search("的", language="en").notice
+
+
+@pytest.mark.django_db
+def test_exclusions_only_return_nothing():
+    results = search("-bert", language="en")
+    assert results.hits == []
+    assert results.notice
+
+
+@pytest.mark.django_db
+def test_long_query_is_truncated_with_notice():
+    results = search(" ".join(["learning"] * 40), language="en")
+    assert results.notice
+    assert results.total >= 1
+
+
+@pytest.mark.django_db
+def test_suggest_survives_nasty_input(client):
+    for query in NASTY_QUERIES:
+        response = client.get(reverse("kb:search-suggest"), {"q": query})
+        assert response.status_code == 200
+        assert isinstance(response.json()["suggestions"], list)
