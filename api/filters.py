@@ -24,15 +24,18 @@ ORDERING_FIELDS = ("title", "title_zh", "title_en", "updated_at", "created_at", 
 TITLE_ORDERING_FIELDS = {"title_zh": "title_zh", "title_en": "title_en"}
 
 
-class CommaSeparatedWidget(forms.Widget):
+def split_values(data, name: str) -> list[str]:
     """Read `?name=a,b&name=c` as ["a", "b", "c"]; blank parts are dropped."""
+    raw_values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+    values = []
+    for raw in raw_values:
+        values.extend(part.strip() for part in (raw or "").split(",") if part.strip())
+    return values
 
+
+class CommaSeparatedWidget(forms.Widget):
     def value_from_datadict(self, data, files, name):
-        raw_values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        values = []
-        for raw in raw_values:
-            values.extend(part.strip() for part in (raw or "").split(",") if part.strip())
-        return values
+        return split_values(data, name)
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

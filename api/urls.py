@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from .views.fallback import UnknownPathView
+from .views.search import SearchView
 from .views.taxonomy import CategoryViewSet, GlossaryTermViewSet, TagViewSet
 from .views.topics import TopicViewSet
 
@@ -18,6 +19,7 @@ router.register("glossary", GlossaryTermViewSet, basename="glossary-term")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
     # Last: every other path under /api/ gets a JSON 404 instead of the site's HTML page.
     re_path(r"^.*$", UnknownPathView.as_view(), name="unknown-path"),

@@ -200,5 +200,6 @@ SPECTACULAR_SETTINGS = {
     ),
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {"ContentLanguageEnum": "kb.models.bilingual.CONTENT_LANGUAGES"},
     "SERVE_INCLUDE_SCHEMA": False,
 }

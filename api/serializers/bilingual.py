@@ -12,7 +12,8 @@ class BilingualField(serializers.Field):
 
     On input, a language left out of the object keeps its current text on PATCH
     and becomes empty ("not written") on POST and PUT; null counts as empty.
-    The returned dict is keyed by column name, so it merges into validated_data.
+    The returned dict is keyed by column name, so it merges into validated_data
+    (with the default source "*"; another source suits read-only use).
     """
 
     default_error_messages = {
@@ -28,7 +29,7 @@ class BilingualField(serializers.Field):
     def __init__(self, prefix: str, *, max_length: int | None = None, **kwargs):
         self.prefix = prefix
         self.max_length = max_length
-        kwargs["source"] = "*"
+        kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
 
     def to_representation(self, instance) -> dict:
