@@ -77,6 +77,9 @@ def live_api(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         params = connection.get_connection_params()
         source = connection.settings_dict["NAME"]
+        # Without a test marked django_db, pytest-django creates no test database
+        # and this would copy the development database.
+        assert source.startswith("test_"), f"not a test database: {source}"
         copy = f"{source}_e2e"
         token, user_id = _create_staff_token()
         connections.close_all()
@@ -139,3 +142,13 @@ def live_api(django_db_setup, django_db_blocker, tmp_path_factory):
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy))
             )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many cases schemathesis generated, with or without -s."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "schemathesis_generated_cases":
+                terminalreporter.write_line(f"{report.nodeid}: {value} generated cases")
