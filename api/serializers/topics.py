@@ -174,33 +174,30 @@ class TopicDetailSerializer(TopicSummarySerializer):
 
 
 class SlugReferenceField(serializers.SlugRelatedField):
-    """A related row given by its slug; an unknown slug's error names the allowed ones."""
+    """A related row given by its slug.
 
-    def __init__(self, *, noun: str, list_allowed: bool = True, **kwargs):
-        self.noun = noun
-        self.list_allowed = list_allowed
+    `unknown_message` is a translatable sentence with %(slug)s, and with
+    %(allowed)s when the allowed slugs are few enough to list.
+    """
+
+    def __init__(self, *, unknown_message, **kwargs):
+        self.unknown_message = unknown_message
         super().__init__(slug_field="slug", **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError(
-                _("Enter the %(noun)s as a slug (a string).") % {"noun": self.noun},
-                code="invalid",
-            )
+            raise serializers.ValidationError(_("Enter a slug (a string)."), code="invalid")
         found = find_by_slug(self.get_queryset(), data)
         if found is None:
-            raise serializers.ValidationError(self._unknown_message(data), code="does_not_exist")
+            raise serializers.ValidationError(self._unknown(data), code="does_not_exist")
         return found
 
-    def _unknown_message(self, slug: str) -> str:
-        if not self.list_allowed:
-            return _("No %(noun)s has the slug “%(slug)s”.") % {"noun": self.noun, "slug": slug}
-        allowed = ", ".join(self.get_queryset().order_by("slug").values_list("slug", flat=True))
-        return _("No %(noun)s has the slug “%(slug)s”. Allowed: %(allowed)s.") % {
-            "noun": self.noun,
-            "slug": slug,
-            "allowed": allowed,
-        }
+    def _unknown(self, slug: str) -> str:
+        values = {"slug": slug}
+        if "%(allowed)s" in str(self.unknown_message):
+            slugs = self.get_queryset().order_by("slug").values_list("slug", flat=True)
+            values["allowed"] = ", ".join(slugs)
+        return self.unknown_message % values
 
 
 # Model field names of Topic and the request field that carries each.
@@ -250,11 +247,22 @@ class TopicWriteSerializer(serializers.Serializer):
     order = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
     calculator = CalculatorField(required=False)
     category = SlugReferenceField(
-        noun="category", queryset=Category.objects.all(), allow_null=True, required=False
+        unknown_message=_("No category has the slug “%(slug)s”. Allowed: %(allowed)s."),
+        queryset=Category.objects.all(),
+        allow_null=True,
+        required=False,
     )
-    tags = SlugReferenceField(noun="tag", queryset=Tag.objects.all(), many=True, required=False)
+    tags = SlugReferenceField(
+        unknown_message=_("No tag has the slug “%(slug)s”. Allowed: %(allowed)s."),
+        queryset=Tag.objects.all(),
+        many=True,
+        required=False,
+    )
     related = SlugReferenceField(
-        noun="topic", list_allowed=False, queryset=Topic.objects.all(), many=True, required=False
+        unknown_message=_("No topic has the slug “%(slug)s”."),
+        queryset=Topic.objects.all(),
+        many=True,
+        required=False,
     )
 
     def create(self, validated_data) -> Topic:

@@ -214,3 +214,11 @@ def test_messages_default_to_english_without_accept_language(api_client):
     error = _error(api_client.get("/api/nothing-here/"), 404)
 
     assert error["message"].startswith("No API endpoint")
+
+
+def test_own_messages_translate_to_chinese(api_client):
+    response = api_client.get("/api/topics/?page_size=0", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    error = _error(response, 400)
+    assert error["message"] == "请求无效：请检查 page_size。"
+    assert error["fields"]["page_size"] == ["page_size 请填写 1 到 100 之间的整数。"]
