@@ -5,7 +5,7 @@ Every error response of /api/ has this body:
     {"error": {"code": "invalid", "message": "…", "fields": {"page_size": ["…"]}}}
 
 `code` is stable and meant for programs; `message` is a sentence for people,
-translated when the request asks for Chinese (Accept-Language: zh-hans).
+translated to Chinese when the request sends Accept-Language: zh-hans.
 `fields` appears only on validation errors (400): it maps each invalid request
 field or query parameter to its messages. Nested fields use dots ("title.zh").
 """
@@ -77,8 +77,8 @@ def _api_exception_response(exc: exceptions.APIException) -> Response:
 def exception_handler(exc, context):
     """Turn any exception raised in an API view into a response with the error shape.
 
-    Unexpected exceptions are logged with their traceback and answered with a
-    500 that names no internals.
+    Unexpected exceptions are logged with their traceback, and the response is
+    a 500 that names no internals.
     """
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -4,8 +4,8 @@ import re
 
 from django.db.models import Model, QuerySet
 
-# What any slug of this project may look like (Django's SlugField rule). Topic
-# slugs are stricter, but this is only a guard in front of the query.
+# Pattern of any slug in this project (Django's SlugField rule). Topic slugs are
+# stricter, but this is only a guard in front of the query.
 SLUG_SHAPE = re.compile(r"[-a-zA-Z0-9_]+")
 
 

@@ -1,8 +1,8 @@
 """Page-number pagination that rejects invalid page parameters instead of guessing.
 
 DRF's own class falls back to the default size for a bad `page_size`, clamps
-one above the maximum, and answers 404 for a page past the end. Clients then
-get a different page than they asked for without noticing, so here each of
+one above the maximum, and returns 404 for a page past the end. Clients then
+get a different page than they requested without noticing, so here each of
 those is a 400 with a message for the parameter.
 """
 

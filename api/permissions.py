@@ -1,4 +1,4 @@
-"""Who may read and write through the API."""
+"""Permission policy of the API: open reads, writes by model permission."""
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 

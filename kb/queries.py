@@ -77,7 +77,7 @@ def topics_with_links(user, *, bodies: bool = True, drafts: bool | None = None) 
     )
     topics = topics.select_related("category").prefetch_related("tags", related)
     if not bodies:
-        # Without the bodies, body_written_<language> tells whether each one is written.
+        # Without the bodies, body_written_<language> is true when that body is written.
         written = {
             f"body_written_{language}": ExpressionWrapper(
                 ~Q(**{f"body_{language}": ""}), output_field=BooleanField()

@@ -1,4 +1,4 @@
-"""Conditional GET for API reads: ETag and Last-Modified headers, 304 answers.
+"""Conditional GET for API reads: ETag and Last-Modified headers, 304 responses.
 
 The validators come from kb.content_version, one cheap query over all content,
 so they change after any edit, including edits that only touch what a response
@@ -25,7 +25,7 @@ def _strip_weak(etag: str) -> str:
 
 
 class ConditionalReadMixin:
-    """For GET and HEAD of a view set: answer 304 when the client's copy is current.
+    """For GET and HEAD of a view set: return 304 when the client's copy is current.
 
     `last_modified_source` names the ContentVersion timestamp behind Last-Modified
     ("topics_modified", "glossary_modified"), or None for resources without

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 class UnknownPathView(APIView):
     """Any path under /api/ that no endpoint matches: a 404 in the API's error shape.
 
-    Django's own handler404 would answer with the site's HTML page.
+    Django's own handler404 would return the site's HTML page.
     """
 
     permission_classes = [AllowAny]

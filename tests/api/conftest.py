@@ -37,7 +37,7 @@ def plain_user(django_user_model):
 
 @pytest.fixture
 def writer(django_user_model):
-    """A user who is not staff but holds the add, change and delete topic permissions."""
+    """A user who is not staff but has the add, change and delete topic permissions."""
     user = django_user_model.objects.create_user("writer", "writer@example.com")
     permissions = Permission.objects.filter(
         content_type__app_label="kb", codename__in=TOPIC_PERMISSIONS

@@ -1,4 +1,4 @@
-"""Conditional GET: ETag and Last-Modified on reads, 304 answers, new validators after edits."""
+"""Conditional GET: ETag and Last-Modified on reads, 304 responses, new validators after edits."""
 
 import pytest
 from django.utils.http import http_date

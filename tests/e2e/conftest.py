@@ -1,7 +1,7 @@
 """A real API server process (gunicorn) on a free loopback port, for end-to-end tests.
 
 The server uses a copy of the test database, made with CREATE DATABASE …
-TEMPLATE, so it sees the shipped content, and whatever the tests write
+TEMPLATE, so it contains the shipped content, and whatever the tests write
 through it never reaches the database of the other tests.
 """
 
