@@ -33,9 +33,16 @@ def split_values(data, name: str) -> list[str]:
     return values
 
 
-class CommaSeparatedWidget(forms.Widget):
+class CommaSeparatedWidget(forms.TextInput):
+    """A text input for a list of values; the browsable API's filter form shows it."""
+
     def value_from_datadict(self, data, files, name):
         return split_values(data, name)
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ",".join(value)
+        return super().format_value(value)
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

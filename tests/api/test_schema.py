@@ -98,6 +98,33 @@ def test_docs_page_loads_only_local_assets(client, settings):
     assert urls
     for url in urls:
         assert not re.match(r"^(https?:)?//", url), url
+    # Swagger UI's default validator badge is an image from validator.swagger.io.
+    assert '"validatorUrl": null' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/",
+        "/api/topics/?tags=rag,llm&ordering=-updated_at",
+        "/api/topics/rag-optimization/",
+        "/api/categories/",
+        "/api/glossary/learning-rate/",
+        "/api/search/?q=rag&tags=rag",
+        "/api/topics/?page=0",
+    ],
+)
+def test_browsable_api_renders_html(staff_client, url):
+    response = staff_client.get(url, HTTP_ACCEPT="text/html")
+
+    assert response.status_code in (200, 400)
+    assert "text/html" in response["Content-Type"]
+
+
+def test_token_admin_lists_tokens(staff_client):
+    response = staff_client.get("/admin/authtoken/tokenproxy/")
+
+    assert response.status_code == 200
 
 
 def test_issue_api_token_prints_and_resets(staff_user):
