@@ -70,6 +70,8 @@ class ConditionalReadMixin:
         )
         digest = hashlib.sha256(variant.encode()).hexdigest()[:32]
         etag = f'"{digest}"'
+        # NOTE: Last-Modified has one-second resolution and ignores renamed categories
+        # and tags, so a client that sends only If-Modified-Since can miss those.
         last_modified = None
         if self.last_modified_source:
             last_modified = getattr(version, self.last_modified_source)
