@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from .views.calculators import LrScheduleView, PositionalEncodingView
 from .views.fallback import UnknownPathView
 from .views.search import SearchView
 from .views.taxonomy import CategoryViewSet, GlossaryTermViewSet, TagViewSet
@@ -19,6 +20,12 @@ router.register("glossary", GlossaryTermViewSet, basename="glossary-term")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("calculators/lr-schedule/", LrScheduleView.as_view(), name="calculator-lr-schedule"),
+    path(
+        "calculators/positional-encoding/",
+        PositionalEncodingView.as_view(),
+        name="calculator-positional-encoding",
+    ),
     path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
     # Last: every other path under /api/ gets a JSON 404 instead of the site's HTML page.

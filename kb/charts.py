@@ -5,10 +5,16 @@ JavaScript. Text and axes use ``currentColor``, so an inline SVG takes the
 page's text colour. Series colours come from CSS classes in a ``<style>``
 block, with a lighter palette under ``prefers-color-scheme: dark``. The classes
 are prefixed ``kb-chart`` because a ``<style>`` inside inline SVG applies to
-the whole page. Callers pass labels already translated; every text is
-XML-escaped here. A heatmap is drawn as a PNG (built with zlib) embedded as a
-data URI, with the axes in SVG, because one ``<rect>`` per cell would make a
-512 x 512 matrix several megabytes of markup.
+the whole page. Pages served under a content security policy without
+``'unsafe-inline'`` pass ``inline_style=False``: the chart then has no
+``<style>`` element and no ``style`` attribute, and the site's stylesheet
+(``static/css/site.css``) must style the classes instead. Callers pass labels
+already translated; every text is XML-escaped here.
+
+A heatmap is drawn as a PNG (built with zlib) embedded as a data URI, with the
+axes in SVG, because one ``<rect>`` per cell would make a 512 x 512 matrix
+several megabytes of markup. A content security policy must therefore allow
+``img-src data:``.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import html
 import math
 import re
 import struct
+import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -43,12 +50,20 @@ _PALETTE = (
 _FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12"'
 _CHAR_WIDTH = 7.0
 """Estimated width of one character at font size 12, for laying out legends and margins."""
+_WIDE_CHAR_WIDTH = 12.0
+"""Estimated width of a full-width (CJK) character at font size 12."""
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def escape_text(text: str) -> str:
     """Escape text for SVG content or attributes, dropping characters XML 1.0 forbids."""
     return html.escape(_INVALID_XML.sub("", str(text)), quote=True)
+
+
+def text_width(text: str) -> float:
+    """Estimate the width in pixels of ``text`` at font size 12; CJK characters count wider."""
+    wide = sum(unicodedata.east_asian_width(character) in ("W", "F") for character in text)
+    return _CHAR_WIDTH * (len(text) - wide) + _WIDE_CHAR_WIDTH * wide
 
 
 def nice_ticks(low: float, high: float, target: int = 5, *, integer: bool = False) -> np.ndarray:
@@ -245,18 +260,21 @@ def _series_style() -> str:
     return f"{light}@media (prefers-color-scheme: dark){{{dark}}}"
 
 
-def _legend(names: Sequence[str], left: float, top: float, width: float) -> tuple[list[str], float]:
+def _legend(
+    names: Sequence[str], left: float, top: float, width: float, dashed: Collection[int] = ()
+) -> tuple[list[str], float]:
     """Lay legend entries out in rows within ``width``; return the SVG parts and their height."""
     parts = ['<g fill="currentColor">']
     x, y = left, top
     for index, name in enumerate(names):
-        entry_width = 28 + _CHAR_WIDTH * len(name) + 16
+        entry_width = 28 + text_width(name) + 16
         if x > left and x + entry_width > left + width:
             x, y = left, y + 18
         css = f"kb-chart-s{index % len(_PALETTE)}"
+        dash = ' stroke-dasharray="5 3"' if index in dashed else ""
         parts.append(
             f'<line class="{css}" x1="{_number(x)}" y1="{_number(y)}" '
-            f'x2="{_number(x + 22)}" y2="{_number(y)}" stroke-width="2.5"/>'
+            f'x2="{_number(x + 22)}" y2="{_number(y)}" stroke-width="2.5"{dash}/>'
         )
         parts.append(f'<text x="{_number(x + 28)}" y="{_number(y + 4)}">{escape_text(name)}</text>')
         x += entry_width
@@ -273,6 +291,9 @@ def line_chart_svg(
     width: int = 720,
     height: int = 400,
     include_zero: bool = True,
+    log_y: bool = False,
+    dashed: Collection[int] = (),
+    inline_style: bool = True,
 ) -> str:
     """Draw several named series as lines on shared axes.
 
@@ -286,6 +307,14 @@ def line_chart_svg(
         title: optional heading drawn above the plot.
         width, height: size of the SVG in pixels.
         include_zero: extend the y axis to 0 when all values are on one side of it.
+            Ignored with ``log_y``.
+        log_y: draw the y axis on a log10 scale with ticks at powers of ten;
+            values at or below 0 are left out.
+        dashed: indices of the series drawn with dashed lines, so a series
+            lying on top of another stays visible.
+        inline_style: include the ``<style>`` element with the series colours.
+            Pass False under a strict content security policy and style the
+            ``kb-chart-s0`` .. ``kb-chart-s7`` classes from a stylesheet.
 
     Returns:
         An ``<svg>`` element as a string.
@@ -297,7 +326,7 @@ def line_chart_svg(
         True
     """
     cleaned = [
-        (name, *_finite_points(np.asarray(xs, float), np.asarray(ys, float)))
+        (name, *_finite_points(np.asarray(xs, float), _y_values(ys, log_y)))
         for name, xs, ys in series
     ]
     all_x = np.concatenate([xs for _, xs, _ in cleaned] or [np.zeros(0)])
@@ -305,18 +334,24 @@ def line_chart_svg(
     if all_x.size == 0:
         all_x, all_y = np.array([0.0, 1.0]), np.array([0.0, 1.0])
     y_low, y_high = float(all_y.min()), float(all_y.max())
-    if include_zero:
+    if include_zero and not log_y:
         y_low, y_high = min(y_low, 0.0), max(y_high, 0.0)
 
     x_ticks = nice_ticks(float(all_x.min()), float(all_x.max()), target=max(2, width // 110))
-    y_ticks = nice_ticks(y_low, y_high, target=max(2, height // 70))
-    y_labels = [format_tick(value, y_ticks) for value in y_ticks]
     x_labels = [format_tick(value, x_ticks) for value in x_ticks]
+    if log_y:
+        y_ticks = decade_ticks(y_low, y_high, target=max(2, height // 50))
+        y_labels = [format_decade(int(value)) for value in y_ticks]
+    else:
+        y_ticks = nice_ticks(y_low, y_high, target=max(2, height // 70))
+        y_labels = [format_tick(value, y_ticks) for value in y_ticks]
 
     left = 24 + _CHAR_WIDTH * max(len(label) for label in y_labels) + 12
     top = 32 if title else 12
     plot_width = width - left - 20
-    legend, legend_height = _legend([name for name, _, _ in cleaned], left, top + 6, plot_width)
+    legend, legend_height = _legend(
+        [name for name, _, _ in cleaned], left, top + 6, plot_width, dashed
+    )
     plot_top = top + legend_height + 10
     frame = _Frame(
         (left, plot_top, plot_width, height - plot_top - 52),
@@ -326,7 +361,8 @@ def line_chart_svg(
         y_ticks,
     )
 
-    parts = _svg_open(width, height, title, f"{y_label} / {x_label}", _series_style())
+    style = _series_style() if inline_style else ""
+    parts = _svg_open(width, height, title, f"{y_label} / {x_label}", style)
     parts += legend
     parts += _axes(frame, x_label, y_label, x_labels, y_labels)
     parts.append('<g fill="none" stroke-width="2" stroke-linejoin="round">')
@@ -336,9 +372,57 @@ def line_chart_svg(
         points = " ".join(
             f"{_number(x)},{_number(y)}" for x, y in zip(frame.x(xs), frame.y(ys), strict=True)
         )
-        parts.append(f'<polyline class="kb-chart-s{index % len(_PALETTE)}" points="{points}"/>')
+        dash = ' stroke-dasharray="7 5"' if index in dashed else ""
+        parts.append(
+            f'<polyline class="kb-chart-s{index % len(_PALETTE)}"{dash} points="{points}"/>'
+        )
     parts.append("</g></svg>")
     return "\n".join(parts)
+
+
+def _y_values(ys: np.ndarray, log_y: bool) -> np.ndarray:
+    """Return ``ys`` as floats, or their log10 with non-positive values as NaN."""
+    ys = np.asarray(ys, float)
+    if not log_y:
+        return ys
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ys > 0, np.log10(np.where(ys > 0, ys, 1.0)), np.nan)
+
+
+def decade_ticks(low: float, high: float, target: int = 5) -> np.ndarray:
+    """Return integer exponents of powers of ten covering ``low .. high`` (given as log10).
+
+    The range is widened to whole decades, at least one. When it spans more
+    than ``target + 1`` decades, only every second (or fifth, or tenth)
+    exponent is kept.
+
+    Example:
+        >>> decade_ticks(0.8, 4.2).tolist()
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    """
+    first, last = math.floor(low), math.ceil(high)
+    if last == first:
+        last += 1
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if (last - first) / s <= max(1, target) + 1)
+    first = math.floor(first / step) * step
+    last = math.ceil(last / step) * step
+    return np.arange(first, last + 1, step, dtype=np.float64)
+
+
+def format_decade(exponent: int) -> str:
+    """Format ``10 ** exponent`` compactly: 0.01, 1, 100, 10k, 1M, or 1e9 and 1e-5.
+
+    Example:
+        >>> [format_decade(e) for e in (-5, -2, 0, 3, 6, 9)]
+        ['1e-5', '0.01', '1', '1k', '1M', '1e9']
+    """
+    if -4 <= exponent < 0:
+        return f"{10.0**exponent:.{-exponent}f}"
+    if 0 <= exponent < 3:
+        return str(10**exponent)
+    if 3 <= exponent < 9:
+        return f"{10 ** (exponent % 3)}{'kM'[exponent // 3 - 1]}"
+    return f"1e{exponent}"
 
 
 def _finite_points(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -443,6 +527,7 @@ def heatmap_svg(
     value_range: tuple[float, float] | None = None,
     x_start: float = 0,
     y_start: float = 0,
+    inline_style: bool = True,
 ) -> str:
     """Draw a matrix as a heatmap, row 0 at the top, with a colour bar.
 
@@ -459,6 +544,9 @@ def heatmap_svg(
             values outside are clipped. Defaults to the data range.
         x_start, y_start: index shown for the first column and row (for
             example the position offset).
+        inline_style: keep blocky pixels with a ``style`` attribute on the
+            image. With False the image only has the class ``kb-chart-pixels``,
+            for a stylesheet to set ``image-rendering: pixelated``.
 
     Returns:
         An ``<svg>`` element as a string. Matrices larger than 512 cells in
@@ -502,10 +590,11 @@ def heatmap_svg(
         block_mean(matrix, MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS), low, high, colormap
     )
     parts = _svg_open(width, height, title, f"{y_label} / {x_label}")
+    pixelated = ' style="image-rendering:pixelated"' if inline_style else ""
     parts.append(
-        f'<image x="{_number(frame.left)}" y="{_number(frame.top)}" '
+        f'<image class="kb-chart-pixels" x="{_number(frame.left)}" y="{_number(frame.top)}" '
         f'width="{_number(frame.width)}" height="{_number(frame.height)}" '
-        f'preserveAspectRatio="none" style="image-rendering:pixelated" href="{image}"/>'
+        f'preserveAspectRatio="none"{pixelated} href="{image}"/>'
     )
     parts += _axes(
         frame,

@@ -55,6 +55,12 @@ def glossary_link_targets(language: str) -> list[LinkTarget]:
     return targets
 
 
+def topics_embedding(calculator: str) -> QuerySet[Topic]:
+    """Published topics that embed ``calculator``, for the calculator page's links back."""
+    topics = Topic.objects.published().filter(calculator=calculator)
+    return topics.only("slug", "title_zh", "title_en").order_by("slug")
+
+
 _BODY_FIELDS = ("body_zh", "body_en", "body_html_zh", "body_html_en", "toc_zh", "toc_en")
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import queries
+from .calculator_views import embedded_calculator
 from .forms import TopicFilterForm, TopicViewForm
 from .glossary_links import link_glossary_terms
 from .models import GlossaryTerm
@@ -91,6 +92,7 @@ def topic_detail(request, slug: str):
         "panels": _topic_panels(topic, language, view),
         "view_links": _view_links(topic, view),
         "translated": topic.is_complete(language),
+        "calculator": embedded_calculator(topic.calculator),
     }
     return render(request, "kb/topic_detail.html", context)
 

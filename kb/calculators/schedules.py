@@ -352,8 +352,11 @@ def _warmup_stable_decay(count: int, p: dict[str, Any]) -> np.ndarray:
     )
 
     # Each phase is a contiguous slice of the steps 0 .. total_steps. A cosine phase
-    # spills past its end into the next phase, which is filled afterwards.
-    factor = np.empty(count + _spare(max(warmup, decay_end - decay_start)))
+    # spills past its end into the next phase, which is filled afterwards. _spare is
+    # not monotonic, so each phase's end needs its own room.
+    decay_count = decay_end - decay_start
+    size = max(count, warmup + _spare(warmup), decay_end + _spare(decay_count))
+    factor = np.empty(size)
     for start, phase_count, length, kind, scale, rising in phases:
         factor[start : start + phase_count] = np.arange(phase_count, dtype=np.float64)
         phase = _wsd_phase(kind, factor[start:], phase_count, length, scale, rising)

@@ -37,18 +37,26 @@ def test_schema_lists_every_endpoint(schema):
         "/api/glossary/",
         "/api/glossary/{slug}/",
         "/api/search/",
+        "/api/calculators/lr-schedule/",
+        "/api/calculators/positional-encoding/",
     }
+
+
+def _component(schema: dict, reference: str) -> dict:
+    return schema["components"]["schemas"][reference.removeprefix("#/components/schemas/")]
 
 
 def test_every_operation_documents_errors(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]
-            assert "429" in responses, (method, path)
+            assert {"401", "429"} <= set(responses), (method, path)
             for status, response in responses.items():
-                if status.startswith(("4", "5")):
-                    reference = response["content"]["application/json"]["schema"]["$ref"]
-                    assert reference == "#/components/schemas/Error", (method, path, status)
+                if not status.startswith(("4", "5")):
+                    continue
+                body = _component(schema, response["content"]["application/json"]["schema"]["$ref"])
+                detail = _component(schema, body["properties"]["error"]["$ref"])
+                assert {"code", "message"} <= set(detail["required"]), (method, path, status)
 
 
 def test_write_operations_document_auth_errors(schema):

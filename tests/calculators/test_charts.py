@@ -7,19 +7,24 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from kb.calculators import lr_schedule, positional_encoding
 from kb.charts import (
+    _PALETTE,
     block_mean,
+    decade_ticks,
     encode_png,
     escape_text,
+    format_decade,
     format_tick,
     heatmap_svg,
     line_chart_svg,
     nice_ticks,
+    text_width,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -106,6 +111,17 @@ def test_line_chart_escapes_all_text():
     assert "a & b" in texts(root)
 
 
+def test_legend_leaves_room_for_chinese_names():
+    names = ["从位置 0 起的点积", "从位置 64 起的点积"]
+    series = [(name, np.arange(3), np.arange(3.0)) for name in names]
+
+    root = parse(line_chart_svg(series, x_label="距离", y_label="点积", width=720))
+    legend = [element for element in root.iter(f"{SVG}text") if element.text in names]
+    first_end = float(legend[0].get("x")) + text_width(names[0])
+
+    assert float(legend[1].get("x")) > first_end
+
+
 def test_escape_text_drops_characters_xml_forbids():
     assert escape_text("a\x00b\x1fc\td") == "abc\td"
     assert escape_text("<&>\"'") == "&lt;&amp;&gt;&quot;&#x27;"
@@ -164,6 +180,70 @@ def test_line_chart_styles_work_in_dark_mode():
     assert "#000" not in svg
 
 
+def test_line_chart_without_inline_style():
+    svg = line_chart_svg(
+        schedule_series("linear"), x_label="Step", y_label="Learning rate", inline_style=False
+    )
+
+    assert "<style" not in svg
+    assert "style=" not in svg
+    assert 'class="kb-chart-s0"' in svg
+
+
+def test_site_css_styles_every_series_class():
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "site.css").read_text()
+    light, dark = css.split("@media (prefers-color-scheme: dark) { .kb-chart")
+
+    for index, (light_color, dark_color) in enumerate(_PALETTE):
+        assert f".kb-chart .kb-chart-s{index} {{ stroke: {light_color}; }}" in light
+        assert f".kb-chart-s{index} {{ stroke: {dark_color}; }}" in dark
+
+
+def test_line_chart_log_scale_ticks_decades():
+    xs = np.arange(4)
+    ys = np.array([6.28, 62.8, 628.0, 0.0])
+
+    root = parse(
+        line_chart_svg([("wavelength", xs, ys)], x_label="Pair", y_label="Positions", log_y=True)
+    )
+    points = root.find(f"{SVG}g/{SVG}polyline").get("points").split()
+    heights = [float(point.split(",")[1]) for point in points]
+
+    assert len(points) == 3
+    assert heights[0] - heights[1] == pytest.approx(heights[1] - heights[2], abs=0.02)
+    assert {"1", "10", "100", "1k"} <= set(texts(root))
+
+
+def test_line_chart_dashes_chosen_series():
+    svg = line_chart_svg(
+        schedule_series("linear", "cosine"), x_label="Step", y_label="Learning rate", dashed={1}
+    )
+    polylines = parse(svg).findall(f"{SVG}g/{SVG}polyline")
+
+    assert polylines[0].get("stroke-dasharray") is None
+    assert polylines[1].get("stroke-dasharray") == "7 5"
+
+
+@pytest.mark.parametrize(
+    "low, high, expected",
+    [
+        (0.8, 4.2, [0, 1, 2, 3, 4, 5]),
+        (2.0, 2.0, [2, 3]),
+        (-7.5, 3.1, [-8, -6, -4, -2, 0, 2, 4]),
+    ],
+)
+def test_decade_ticks_cover_range(low, high, expected):
+    assert decade_ticks(low, high).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "exponent, expected",
+    [(-5, "1e-5"), (-1, "0.1"), (0, "1"), (2, "100"), (4, "10k"), (8, "100M"), (9, "1e9")],
+)
+def test_format_decade_is_compact(exponent, expected):
+    assert format_decade(exponent) == expected
+
+
 def test_line_chart_rejects_mismatched_arrays():
     with pytest.raises(ValueError):
         line_chart_svg([("bad", np.arange(3), np.arange(4.0))], x_label="x", y_label="y")
@@ -190,6 +270,14 @@ def test_heatmap_of_large_matrix_stays_small():
 
     assert levels.shape == (512, 512)
     assert len(svg) < 300_000
+
+
+def test_heatmap_without_inline_style():
+    svg = heatmap_svg(np.eye(3), x_label="x", y_label="y", inline_style=False)
+
+    assert "style=" not in svg
+    assert "<style" not in svg
+    assert 'class="kb-chart-pixels"' in svg
 
 
 def test_heatmap_value_range_clips():

@@ -370,3 +370,15 @@ def test_docstring_examples_pass(module):
 
     assert results.attempted > 0
     assert results.failed == 0
+
+
+@pytest.mark.parametrize("total_steps", [70, 100, 137])
+def test_warmup_stable_decay_any_warmup_length(total_steps):
+    for warmup in range(total_steps + 1):
+        result = lr_schedule(
+            "warmup_stable_decay", base_lr=1.0, total_steps=total_steps, warmup_steps=warmup
+        )
+
+        assert result.lr.shape == (total_steps + 1,)
+        assert np.isfinite(result.lr).all()
+        assert result.lr.max() <= 1.0

@@ -57,7 +57,9 @@ def test_api_conforms_to_its_schema(live_api, record_property, tmp_path):
     # tests/e2e/conftest.py prints this after the run.
     record_property("schemathesis_generated_cases", generated.group(1) if generated else "?")
     server_log = live_api.log_path.read_text(errors="replace")
-    assert result.returncode == 0, (
+    # The failures come before long warning and summary sections; show them first.
+    failures = result.stdout.partition("FAILURES")[2][:6000]
+    assert result.returncode == 0, failures + (
         result.stdout[-6000:] + result.stderr[-2000:] + server_log[-6000:]
     )
     assert generated is not None, result.stdout[-2000:]
