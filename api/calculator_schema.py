@@ -27,6 +27,8 @@ from kb.calculators import (
     describe_schedule_parameters,
 )
 
+from .schema import error_responses
+
 TAG = "calculators"
 
 
@@ -133,6 +135,11 @@ BAD_REQUEST = OpenApiResponse(
     ),
 )
 
+# Raised before the view runs: an invalid token (401) and the rate limit (429).
+COMMON_ERRORS = {
+    (status, "application/json"): response for status, response in error_responses(401, 429).items()
+}
+
 LR_SCHEDULE = inline_serializer(
     name="LrSchedule",
     fields={
@@ -199,6 +206,7 @@ schedule_schema = extend_schema(
         (200, "application/json"): OpenApiResponse(LR_SCHEDULE, description=SCHEDULE_OK),
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=SCHEDULE_OK),
         (400, "application/json"): BAD_REQUEST,
+        **COMMON_ERRORS,
     },
 )
 
@@ -228,5 +236,6 @@ positional_encoding_schema = extend_schema(
             OpenApiTypes.BINARY, description=POSITIONAL_ENCODING_OK
         ),
         (400, "application/json"): BAD_REQUEST,
+        **COMMON_ERRORS,
     },
 )

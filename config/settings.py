@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,8 +203,30 @@ LOGGING = {
     },
 }
 
+# Request rates of the API ("number/period", period one of s, min, h, day; empty
+# for no limit). Counted in the default cache, so per process unless a shared
+# cache is configured.
+KB_API_ANON_RATE = env.str("KB_API_ANON_RATE", default="120/min")
+KB_API_USER_RATE = env.str("KB_API_USER_RATE", default="600/min")
+
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # JSON only: the bilingual objects of write requests have no form encoding.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOpenModelPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousRateThrottle",
+        "api.throttling.AuthenticatedRateThrottle",
+    ],
+    # Client addresses for throttling: 0 uses REMOTE_ADDR and ignores
+    # X-Forwarded-For; set to the number of proxies in front (1 behind nginx).
+    "NUM_PROXIES": env.int("KB_API_NUM_PROXIES", default=0),
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -212,6 +235,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise fetch a validity badge from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "DESCRIPTION": (
+        "Bilingual (Simplified Chinese and English) ML/LLM knowledge base. Reads are "
+        "open and show published content; writes need a token and model permissions. "
+        'Every error has the body {"error": {"code", "message", "fields"}}.'
+    ),
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {"ContentLanguageEnum": "kb.models.bilingual.CONTENT_LANGUAGES"},
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # ---------------------------------------------------------------------------

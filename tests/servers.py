@@ -265,7 +265,14 @@ class Stack:
 
 def start_gunicorn(database_url: str, log_dir: Path, name: str = "gunicorn", **env_overrides):
     port = free_port()
-    settings = {"KB_WORKERS": "2", "DJANGO_LOG_FORMAT": "json", **env_overrides}
+    settings = {
+        "KB_WORKERS": "2",
+        "DJANGO_LOG_FORMAT": "json",
+        # All test traffic comes from one address, which the API's throttle would limit.
+        "KB_API_ANON_RATE": "",
+        "KB_API_USER_RATE": "",
+        **env_overrides,
+    }
     env = production_like_env(database_url, KB_BIND=f"127.0.0.1:{port}", **settings)
     gunicorn = ServerProcess(
         name,

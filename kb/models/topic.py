@@ -116,6 +116,12 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["order", "slug"]
+        indexes = [
+            # Lists of published topics: their count and pages in the default order.
+            models.Index(fields=["status", "order", "slug"], name="kb_topic_status_order"),
+            # max(updated_at) for HTTP validators, and newest-first lists.
+            models.Index(fields=["updated_at"], name="kb_topic_updated_at"),
+        ]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
