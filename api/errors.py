@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from ops.database_errors import DATABASE_ERRORS, RETRY_AFTER_SECONDS, log_outage
+
 logger = logging.getLogger(__name__)
 
 SERVER_ERROR_CODE = "server_error"
@@ -74,6 +76,17 @@ def _api_exception_response(exc: exceptions.APIException) -> Response:
     return Response(error_body(code, str(exc.detail)), status=exc.status_code, headers=headers)
 
 
+def drf_service_unavailable(request, error: Exception) -> Response:
+    log_outage(request, error)
+    message = _("The database is unavailable. Retry in a few seconds.")
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return Response(
+        error_body("service_unavailable", message),
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers=headers,
+    )
+
+
 def exception_handler(exc, context):
     """Turn any exception raised in an API view into a response with the error shape.
 
@@ -86,6 +99,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
 
     set_rollback()
+    if isinstance(exc, DATABASE_ERRORS):
+        # The same answer as pages get from ops.database_errors, in this envelope.
+        return drf_service_unavailable(context.get("request"), exc)
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(exc)
     if isinstance(exc, exceptions.APIException):

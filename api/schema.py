@@ -32,6 +32,9 @@ ERROR_DESCRIPTIONS = {
     403: "Authenticated, but without the permission this request needs.",
     404: "Not found, or a draft and the client is not staff.",
     405: "Method not allowed on this resource.",
+    409: "Edit conflict: the topic was saved after the `version` the request sent.",
+    412: "Precondition failed: `If-Match` does not match the topic's current ETag.",
+    503: "The database is unavailable: retry after the seconds in `Retry-After`.",
     429: "Too many requests: retry after the number of seconds in `Retry-After`.",
 }
 
@@ -72,6 +75,18 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
         for status in statuses
     }
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "ETag of a previous GET of this URL with the same Accept and Accept-Language. "
+        "The write is rejected with 412 when the content changed since."
+    ),
+)
 
 
 def slug_parameter(noun: str, example: str) -> OpenApiParameter:

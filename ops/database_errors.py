@@ -26,7 +26,8 @@ _last_logged = 0.0
 _suppressed = 0
 
 
-def _log_outage(request, error: Exception) -> None:
+def log_outage(request, error: Exception) -> None:
+    """Log a database outage once per interval per process, with a count of the rest."""
     global _last_logged, _suppressed
     now = time.monotonic()
     if now - _last_logged < _LOG_INTERVAL_SECONDS:
@@ -71,7 +72,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
-            _log_outage(request, exception)
+            log_outage(request, exception)
             return service_unavailable(request)
         return None
 
@@ -85,6 +86,6 @@ def handler500(request):
     """
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
-        _log_outage(request, error)
+        log_outage(request, error)
         return service_unavailable(request)
     return server_error(request)

@@ -166,7 +166,20 @@ class TopicDetailSerializer(TopicSummarySerializer):
     toc = serializers.SerializerMethodField(help_text="Headings of body_html, in order.")
 
     class Meta(TopicSummarySerializer.Meta):
-        fields = [*TopicSummarySerializer.Meta.fields, "body_markdown", "body_html", "toc"]
+        fields = [
+            *TopicSummarySerializer.Meta.fields,
+            "body_markdown",
+            "body_html",
+            "toc",
+            "version",
+        ]
+        read_only_fields = ["version"]
+        extra_kwargs = {
+            "version": {
+                "help_text": "Grows with every save. Send it back in a write to have the "
+                "write rejected with 409 when someone saved the topic in between."
+            }
+        }
 
     @extend_schema_field(BILINGUAL_TOC_SCHEMA)
     def get_toc(self, topic: Topic) -> dict[str, list]:
@@ -264,6 +277,15 @@ class TopicWriteSerializer(serializers.Serializer):
         many=True,
         required=False,
     )
+    version = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        write_only=True,
+        help_text=(
+            "The topic's `version` from your last read. When the topic was saved since, "
+            "the write is rejected with 409 and nothing changes. Ignored on creation."
+        ),
+    )
 
     def create(self, validated_data) -> Topic:
         return self._save(Topic(), validated_data)
@@ -273,6 +295,8 @@ class TopicWriteSerializer(serializers.Serializer):
 
     def _save(self, topic: Topic, validated_data: dict) -> Topic:
         data = dict(validated_data)
+        # Checked by the view before saving (api.preconditions); not a topic field.
+        data.pop("version", None)
         set_category = "category" in data
         category = data.pop("category", None)
         tags = data.pop("tags", None)

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -12,7 +13,8 @@ from kb.queries import topics_with_links
 
 from ..filters import TopicFilterSet
 from ..lookups import find_by_slug
-from ..schema import error_responses, slug_parameter
+from ..preconditions import check_write_preconditions
+from ..schema import IF_MATCH, error_responses, slug_parameter
 from ..serializers.topics import (
     TopicDetailSerializer,
     TopicSummarySerializer,
@@ -50,23 +52,29 @@ WRITE_DESCRIPTION = (
         responses={201: TopicDetailSerializer, **error_responses(400, 401, 403, 429)},
     ),
     update=extend_schema(
-        parameters=[TOPIC_SLUG],
+        parameters=[TOPIC_SLUG, IF_MATCH],
         summary="Replace a topic's fields",
         description=(
             WRITE_DESCRIPTION + " title is required; in each bilingual object a "
             "missing language is stored as empty. Fields left out stay as they are."
         ),
         request=TopicWriteSerializer,
-        responses={200: TopicDetailSerializer, **error_responses(400, 401, 403, 404, 429)},
+        responses={
+            200: TopicDetailSerializer,
+            **error_responses(400, 401, 403, 404, 409, 412, 429),
+        },
     ),
     partial_update=extend_schema(
-        parameters=[TOPIC_SLUG],
+        parameters=[TOPIC_SLUG, IF_MATCH],
         summary="Change some of a topic's fields",
         description=(
             WRITE_DESCRIPTION + " In each bilingual object only the languages given change."
         ),
         request=TopicWriteSerializer,
-        responses={200: TopicDetailSerializer, **error_responses(400, 401, 403, 404, 429)},
+        responses={
+            200: TopicDetailSerializer,
+            **error_responses(400, 401, 403, 404, 409, 412, 429),
+        },
     ),
     destroy=extend_schema(
         parameters=[TOPIC_SLUG],
@@ -123,9 +131,14 @@ class TopicViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        topic = serializer.save()
+        # One transaction, so the precondition check's row lock lasts until the save.
+        with transaction.atomic():
+            topic = self.get_object()
+            serializer = self.get_serializer(topic, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            version = serializer.validated_data.get("version")
+            check_write_preconditions(self, request, topic, version)
+            topic = serializer.save()
         return Response(self._detail(topic))
 
     def perform_destroy(self, instance):
