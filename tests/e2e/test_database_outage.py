@@ -3,8 +3,8 @@
 The test runs its own PostgreSQL (initdb and pg_ctl from the pgserver package,
 as the `pgserver` system user when the tests run as root) so that it can stop
 it, and never touches another server. While the database is down, pages must
-return 503 with the bilingual page, and no request may return 500 or show a
-traceback. Once it is back, every request
+return 503 with the bilingual page, the API 503 with its JSON error envelope,
+and no request may return 500 or show a traceback. Once it is back, every request
 must succeed again without restarting gunicorn's workers.
 """
 
@@ -36,6 +36,7 @@ PATHS = [
     "/en/",
     "/zh-hans/topics/transformer-learning-rate/",
     "/en/glossary/",
+    "/api/topics/",
     "/api/schema/",
     "/readyz",
     "/healthz",
@@ -226,7 +227,10 @@ def test_outage_gives_503_and_recovers_without_restart(own_postgres, server_logs
     for outcome in during:
         assert "Traceback" not in outcome.body
         assert "OperationalError" not in outcome.body
-        if outcome.path == "/readyz":
+        if outcome.path.startswith("/api/"):
+            assert outcome.content_type == "application/json"
+            assert json.loads(outcome.body)["error"]["code"] == "service_unavailable"
+        elif outcome.path == "/readyz":
             assert json.loads(outcome.body)["database"] == "unreachable"
         else:
             assert "数据库暂时不可用" in outcome.body

@@ -211,7 +211,8 @@ def format_section(result: LoadResult) -> str:
         f"with deploy/gunicorn.conf.py ({result.workers} sync workers), Redis cache, "
         f"and {result.database} with the shipped content. "
         "Traffic: topic pages, home, topic list, glossary, searches, /api/schema/, "
-        f"/readyz; optional endpoints present in this run: {used}. The load generator "
+        f"/readyz; optional endpoints present in this run: {used}. The API's rate "
+        "limits are off, because all traffic comes from one address. The load generator "
         "runs on the same cores as gunicorn, PostgreSQL and Redis, so the figures "
         "show the whole stack on one host, not gunicorn's ceiling.",
         "",
