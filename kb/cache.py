@@ -104,6 +104,17 @@ def versioned_key(namespace: str, *parts: str) -> str:
     return f"{namespace}:v{content_version()}:{digest}"
 
 
+def read_cache(key: str) -> Any:
+    """Return the value cached under `key` (from versioned_key()), or None; None too
+    when the cache fails."""
+    return _cache_get(key)
+
+
+def write_cache(key: str, value: Any) -> None:
+    """Cache `value` under `key` for KB_PAGE_CACHE_SECONDS; a failing cache is logged."""
+    _cache_set(key, value, settings.KB_PAGE_CACHE_SECONDS)
+
+
 def cached_by_content(namespace: str, parts: tuple[str, ...], compute: Callable[[], Any]) -> Any:
     """Return compute()'s value, cached until the content changes or the timeout ends."""
     key = versioned_key(namespace, *parts)

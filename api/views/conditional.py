@@ -14,7 +14,9 @@ from django.http import HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language
+from rest_framework.response import Response
 
+from kb.cache import CACHE_STATUS_HEADER, read_cache, versioned_key, write_cache
 from kb.content_version import content_version
 
 VARY_HEADERS = ("Accept", "Accept-Language", "Authorization", "Cookie")
@@ -45,7 +47,7 @@ class ConditionalReadMixin:
         if self._client_copy_is_current(request, etag, last_modified):
             response = HttpResponseNotModified()
         else:
-            response = read(request, *args, **kwargs)
+            response = self._read_through_cache(request, etag, read, *args, **kwargs)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             if last_modified is not None:
@@ -53,6 +55,28 @@ class ConditionalReadMixin:
             private = request.user.is_authenticated
             response["Cache-Control"] = "private, no-cache" if private else "no-cache"
             patch_vary_headers(response, VARY_HEADERS)
+        return response
+
+    @staticmethod
+    def _read_through_cache(request, etag: str, read, *args, **kwargs):
+        """Serve anonymous reads from the shared cache, keyed by the ETag.
+
+        The ETag covers everything the body depends on, and kb.cache adds the
+        content version, so an edit makes every stored body unreachable at once.
+        Signed-in clients (drafts, permissions) always get a fresh body.
+        """
+        if request.user.is_authenticated:
+            return read(request, *args, **kwargs)
+        key = versioned_key("api-read", etag)
+        stored = read_cache(key)
+        if stored is not None:
+            response = Response(stored)
+            response[CACHE_STATUS_HEADER] = "hit"
+            return response
+        response = read(request, *args, **kwargs)
+        if response.status_code == 200:
+            write_cache(key, response.data)
+            response[CACHE_STATUS_HEADER] = "miss"
         return response
 
     def _validators(self, request):

@@ -135,3 +135,21 @@ def test_database_outage_is_503_envelope(api_client, monkeypatch):
             "message": "The database is unavailable. Retry in a few seconds.",
         }
     }
+
+
+def test_anonymous_reads_are_cached_until_an_edit(api_client, writer_client, topic):
+    first = api_client.get(URL)
+    second = api_client.get(URL)
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert first.json() == second.json()
+
+    writer_client.patch(URL, {"summary": {"en": "After the cache"}}, format="json")
+    third = api_client.get(URL)
+    assert third["X-Cache"] == "miss"
+    assert third.json()["summary"]["en"] == "After the cache"
+
+
+def test_signed_in_reads_are_not_cached(writer_client, topic):
+    writer_client.get(URL)
+    assert "X-Cache" not in writer_client.get(URL)
