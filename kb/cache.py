@@ -125,36 +125,47 @@ def cached_by_content(namespace: str, parts: tuple[str, ...], compute: Callable[
     return value
 
 
-def cache_page_for_readers(view):
-    """Cache a page's 200 responses for anonymous GET and HEAD requests.
+def cache_page_for_readers(params: tuple[str, ...] = ()):
+    """Return a decorator that caches a page's 200 responses for anonymous GET and HEAD.
 
-    The key holds the content version, the language and the full URL with host
-    and scheme (pages print absolute links). Signed-in users (editors see drafts
-    and edit links) always get a fresh page, and so do other methods. Cookies
-    that middleware adds afterwards are never stored.
+    The key holds the content version, the language, the scheme, host and path
+    (pages print absolute links), and the query parameters named in `params`,
+    which the view validates. A request with any other query parameter is
+    served fresh and not stored, so made-up parameters cannot fill the cache.
+    Signed-in users (editors see drafts and edit links) always get a fresh
+    page, and so do other methods. Cookies that middleware adds afterwards are
+    never stored.
     """
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if (
+                request.method not in ("GET", "HEAD")
+                or request.user.is_authenticated
+                or not set(request.GET) <= set(params)
+            ):
+                return view(request, *args, **kwargs)
 
-        key = versioned_key("page", get_language() or "", request.build_absolute_uri())
-        stored = _cache_get(key)
-        if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-            response[CACHE_STATUS_HEADER] = "hit"
+            query = [(name, value) for name in params for value in request.GET.getlist(name)]
+            address = request.build_absolute_uri(request.path)
+            key = versioned_key("page", get_language() or "", address, repr(query))
+            stored = _cache_get(key)
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(content, content_type=content_type)
+                response[CACHE_STATUS_HEADER] = "hit"
+                return response
+
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                timeout = settings.KB_PAGE_CACHE_SECONDS
+                _cache_set(key, (response.content, response["Content-Type"]), timeout)
+                response[CACHE_STATUS_HEADER] = "miss"
             return response
 
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            _cache_set(
-                key, (response.content, response["Content-Type"]), settings.KB_PAGE_CACHE_SECONDS
-            )
-            response[CACHE_STATUS_HEADER] = "miss"
-        return response
+        return wrapped
 
-    return wrapped
+    return decorator

@@ -15,7 +15,7 @@ from .models.bilingual import CONTENT_LANGUAGES, content_language
 
 
 @require_GET
-@cache_page_for_readers
+@cache_page_for_readers()
 def home(request):
     context = {
         "categories": queries.categories_with_topics(request.user),
@@ -25,7 +25,7 @@ def home(request):
 
 
 @require_GET
-@cache_page_for_readers
+@cache_page_for_readers(params=("category", "tag"))
 def topic_list(request):
     form = TopicFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -76,7 +76,7 @@ def _view_links(topic, view: str) -> list[dict]:
 
 
 @require_GET
-@cache_page_for_readers
+@cache_page_for_readers(params=("view",))
 def topic_detail(request, slug: str):
     topic = queries.topic_for_page(request.user, slug)
     if topic is None:
@@ -102,7 +102,7 @@ def topic_detail(request, slug: str):
 
 
 @require_GET
-@cache_page_for_readers
+@cache_page_for_readers()
 def glossary(request):
     terms = GlossaryTerm.objects.order_by("term_en")
     return render(request, "kb/glossary.html", {"terms": terms})

@@ -95,3 +95,21 @@ def test_cached_value_follows_content_version(make_topic):
     third = cached_by_content("api-test", ("list",), compute)
     assert len(calls) == 2
     assert third["count"] == first["count"] + 1
+
+
+def test_unknown_query_parameters_bypass_cache(client):
+    client.get("/en/topics/positional-encoding/?utm=1")
+    response = client.get("/en/topics/positional-encoding/?utm=1")
+    assert "X-Cache" not in response
+    assert response.status_code == 200
+
+
+def test_known_query_parameters_are_cached_apart(client):
+    both = client.get("/en/topics/positional-encoding/?view=both")
+    single = client.get("/en/topics/positional-encoding/")
+    assert both["X-Cache"] == "miss"
+    assert single["X-Cache"] == "miss"
+    assert client.get("/en/topics/positional-encoding/?view=both")["X-Cache"] == "hit"
+    filtered = client.get("/en/topics/?tag=nginx")
+    assert filtered["X-Cache"] == "miss"
+    assert "/en/topics/rag-optimization/" not in filtered.content.decode()
