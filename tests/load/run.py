@@ -71,6 +71,9 @@ class LoadResult:
     optional_paths: dict[str, str] = field(default_factory=dict)
     # Which PostgreSQL served the run, for the report.
     database: str = "PostgreSQL"
+    # The host's 1-minute load average just before the run: other work on the
+    # same cores slows every figure down.
+    load_before: float = 0.0
 
     @property
     def max_worker_rss_mb(self) -> float:
@@ -145,6 +148,7 @@ def read_locust_stats(prefix: Path) -> tuple[EndpointStats, list[EndpointStats],
 def run_load(base_url: str, master_pid: int, seconds: int, users: int) -> LoadResult:
     """Send the mixed traffic to `base_url` for `seconds` and measure it."""
     optional = probe_optional_paths(base_url)
+    load_before = os.getloadavg()[0]
     sampler = MemorySampler(master_pid)
     sampler.start()
     time.sleep(1)
@@ -195,6 +199,7 @@ def run_load(base_url: str, master_pid: int, seconds: int, users: int) -> LoadRe
         rss_max_mb={pid: max(values) for pid, values in samples.items()},
         rss_end_mb={pid: values[-1] for pid, values in samples.items()},
         optional_paths=optional,
+        load_before=round(load_before, 2),
     )
 
 
@@ -214,7 +219,8 @@ def format_section(result: LoadResult) -> str:
         f"/readyz; optional endpoints present in this run: {used}. The API's rate "
         "limits are off, because all traffic comes from one address. The load generator "
         "runs on the same cores as gunicorn, PostgreSQL and Redis, so the figures "
-        "show the whole stack on one host, not gunicorn's ceiling.",
+        "show the whole stack on one host, not gunicorn's ceiling. The host's 1-minute "
+        f"load average before the run was {result.load_before}.",
         "",
         "| figure | value |",
         "|---|---|",
