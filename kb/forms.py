@@ -17,7 +17,14 @@ class TopicFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         label=_("Tags"),
+        widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices show the name in the page's language, not "中文 / English".
+        self.fields["category"].label_from_instance = lambda category: category.name
+        self.fields["tag"].label_from_instance = lambda tag: tag.name
 
 
 class TopicViewForm(forms.Form):

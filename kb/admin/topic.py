@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -93,6 +93,12 @@ class TopicAdmin(SimpleHistoryAdmin):
         if db_field.name == "related" and object_id and str(object_id).isdigit():
             field.queryset = field.queryset.exclude(pk=int(object_id))
         return field
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history passes the version from the URL unchecked; a non-number is a 404.
+        if not str(version_id).isdigit() or not str(object_id).isdigit():
+            raise Http404(_("No version %(version)s of this topic.") % {"version": version_id})
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.markdown_preview))

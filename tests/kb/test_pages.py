@@ -184,3 +184,10 @@ def test_health_endpoints(client):
 @pytest.mark.parametrize("path", ["%00", "a%00b", "学习率", "x" * 3000, "..%2f..%2fetc"])
 def test_malformed_topic_address_is_404(client, path):
     assert client.get(f"/en/topics/{path}/").status_code == 404
+
+
+def test_topic_list_offers_tag_checkboxes_in_page_language(client):
+    html = client.get("/zh-hans/topics/").content.decode()
+    assert re.search(r'<input type="checkbox" name="tag" value="nginx"', html)
+    assert "学习率 / learning rate" not in html
+    assert ">学习率<" in html or " 学习率</label>" in html
