@@ -34,6 +34,11 @@ class CompiledQuery:
     match: str = ""
     # The positive alternatives joined by |, for ts_rank (which ignores operators).
     rank: str = ""
+    # The reader's own positive words joined by |, without glossary expansions.
+    own_rank: str = ""
+    # The words of each glossary spelling that expanded a query word, one
+    # quoted lexeme per word ("model deployment" gives ("'model'", "'deploy'")).
+    expansions: tuple[tuple[str, ...], ...] = ()
     latin_lexemes: frozenset[str] = frozenset()
     han_words: frozenset[str] = frozenset()
     terms: tuple[QueryTerm, ...] = ()
@@ -49,6 +54,8 @@ class _Compiler:
         self.tokens: dict[Unit, list[Token]] = {}
         self.keys: dict[Unit, list[str]] = {}
         self.positive_parts: list[str] = []
+        self.own_parts: list[str] = []
+        self.expansions: list[str] = []
 
     def prepare(self) -> None:
         units = [unit for clause in self.parsed.clauses for unit in clause.units]
@@ -59,8 +66,13 @@ class _Compiler:
         for unit in units:
             self.keys[unit] = token_keys(self.tokens[unit])
 
-    def expanded_terms(self, tokens: list[Token], keys: list[str]) -> list[str]:
-        """Return one tsquery per word or glossary spelling found in the word sequence."""
+    def expanded_terms(
+        self, tokens: list[Token], keys: list[str], *, positive: bool = True
+    ) -> list[str]:
+        """Return one tsquery per word or glossary spelling found in the word sequence.
+
+        With `positive`, the words and their expansions are also recorded for ranking.
+        """
         kept = [(token, key) for token, key in zip(tokens, keys, strict=True) if key]
         spans = self.glossary.match([key for _token, key in kept])
         by_start = {start: (end, entries) for start, end, entries in spans}
@@ -69,11 +81,17 @@ class _Compiler:
             if index in by_start:
                 end, entries = by_start[index]
                 own = combine([self.operand(*kept[i]) for i in range(index, end)], "&")
-                alternatives = [own] + [q for entry in entries for q in entry.tsqueries]
-                terms.append(combine(alternatives, "|"))
+                expansions = [q for entry in entries for q in entry.tsqueries if q != own]
+                terms.append(combine([own, *expansions], "|"))
+                if positive:
+                    self.own_parts.append(own)
+                    self.expansions.extend(expansions)
                 index = end
             else:
-                terms.append(self.operand(*kept[index]))
+                own = self.operand(*kept[index])
+                terms.append(own)
+                if positive:
+                    self.own_parts.append(own)
                 index += 1
         return terms
 
@@ -96,10 +114,14 @@ class _Compiler:
         return combine(parts, "&")
 
     def unit_query(self, unit: Unit) -> str:
+        positive = not unit.negated
         if unit.phrase:
             query = self.phrase(unit)
+            if positive:
+                self.own_parts.append(query)
         else:
-            query = combine(self.expanded_terms(self.tokens[unit], self.keys[unit]), "&")
+            terms = self.expanded_terms(self.tokens[unit], self.keys[unit], positive=positive)
+            query = combine(terms, "&")
         if not query:
             return ""
         if unit.negated:
@@ -192,6 +214,7 @@ def compile_query(
                 elif prefix:
                     terms.append(prefix)
                 compiler.positive_parts.append(prefix or "")
+                compiler.own_parts.append(prefix or "")
             clause_queries.extend(terms)
             positive_clause = positive_clause or bool(terms)
             index = end
@@ -212,6 +235,11 @@ def compile_query(
     return CompiledQuery(
         match=match,
         rank=rank,
+        own_rank=combine(compiler.own_parts, "|"),
+        expansions=tuple(
+            tuple(match.group() for match in _QUOTED_LEXEME.finditer(expansion))
+            for expansion in dict.fromkeys(compiler.expansions)
+        ),
         latin_lexemes=latin,
         han_words=han,
         terms=_query_terms(parsed, compiler),
