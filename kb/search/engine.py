@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 
 from ..models import Category, Tag
 from ..models.bilingual import CONTENT_LANGUAGES
@@ -36,7 +37,12 @@ _DJANGO_LANGUAGE = {"zh": "zh-hans", "en": "en"}
 
 
 class SearchError(ValueError):
-    """Invalid search arguments; `code` is stable for API clients, the message is translated."""
+    """Invalid search arguments; `code` is stable for API clients, the message is translated.
+
+    The message is translated when str() is called on the error, into the
+    active language at that time: the request's language, not the content
+    language that `search` activates while it runs.
+    """
 
     code = "invalid"
 
@@ -66,13 +72,20 @@ def _check_language(language: str) -> None:
         raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
 
 
+def _translated_on_use(message):
+    """Return a lazy string that calls `message()` each time it is converted to str."""
+    return lazy(message, str)()
+
+
 def _resolve_filters(category: str | None, tags: Sequence[str], include_drafts: bool) -> Filters:
     category_id = None
     if category:
         category_id = Category.objects.filter(slug=category).values_list("pk", flat=True).first()
         if category_id is None:
             raise UnknownFilter(
-                gettext("No category has the slug “%(slug)s”.") % {"slug": category}
+                _translated_on_use(
+                    lambda: gettext("No category has the slug “%(slug)s”.") % {"slug": category}
+                )
             )
     tag_ids = []
     unique_tags = sorted(set(tags))
@@ -81,15 +94,26 @@ def _resolve_filters(category: str | None, tags: Sequence[str], include_drafts: 
         missing = [slug for slug in unique_tags if slug not in found]
         if missing:
             raise UnknownFilter(
-                gettext("No tag has the slug “%(slug)s”.") % {"slug": ", ".join(missing)}
+                _translated_on_use(
+                    lambda: (
+                        gettext("No tag has the slug “%(slug)s”.") % {"slug": ", ".join(missing)}
+                    )
+                )
             )
         tag_ids = sorted(found.values())
     return Filters(include_drafts, category_id, tuple(tag_ids))
 
 
 def _missing_page(page: int, count: int) -> InvalidPage:
-    message = gettext("Page %(page)d does not exist: the results have %(count)d pages.")
-    return InvalidPage(message % {"page": page, "count": count})
+    def message() -> str:
+        template = ngettext(
+            "Page %(page)d does not exist: the results have %(count)d page.",
+            "Page %(page)d does not exist: the results have %(count)d pages.",
+            count,
+        )
+        return template % {"page": page, "count": count}
+
+    return InvalidPage(_translated_on_use(message))
 
 
 def _notice(compiled: CompiledQuery, truncated: bool) -> str | None:

@@ -168,6 +168,20 @@ def test_invalid_search_parameters_are_400(api_client, params, field, message):
         assert fields[field] == [message]
 
 
+def test_errors_follow_accept_language(api_client):
+    response = api_client.get("/api/search/", {"q": "nginx", "page": 2}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert _fields(response) == {"page": ["Page 2 does not exist: the results have 1 page."]}
+
+
+def test_errors_ignore_content_language(api_client):
+    response = api_client.get(
+        "/api/search/", {"q": "nginx", "page": 2, "lang": "en"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert _fields(response) == {"page": ["第 2 页不存在：结果共有 1 页。"]}
+
+
 def test_search_answers_conditional_get(api_client):
     first = api_client.get("/api/search/?q=rag")
 
