@@ -107,7 +107,7 @@ def test_punctuation_only_query_gets_notice(api_client):
     assert body["notice"]
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "a\x00b", "😀" * 50, "x" * 12_000, "'; DROP"])
+@pytest.mark.parametrize("query", ['"unbalanced', "a\x00b", "😀" * 50, "x" * 10_000, "'; DROP"])
 def test_odd_queries_do_not_fail(api_client, query):
     response = api_client.get("/api/search/", {"q": query})
 
@@ -157,6 +157,7 @@ def _fields(response) -> dict:
             "large-language-models, model-architecture, training.",
         ),
         ({"q": "x", "tags": "rag,nowhere"}, "tags", None),
+        ({"q": "x" * 10_001}, "q", "q is too long: the limit is 10000 characters."),
         ({"q": "x", "category": "tr\x00aining"}, "category", None),
     ],
 )

@@ -122,6 +122,19 @@ def test_suggest_returns_titles_in_language(client):
 
 
 @pytest.mark.django_db
+def test_suggest_rejects_overlong_query(client):
+    with translation.override("en"):
+        url = reverse("kb:search-suggest")
+    response = client.get(url, {"q": "x" * 10_001})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "q is too long: the limit is 10000 characters.",
+        "suggestions": [],
+    }
+
+
+@pytest.mark.django_db
 def test_suggest_matches_word_prefix(client):
     with translation.override("en"):
         url = reverse("kb:search-suggest")
