@@ -80,7 +80,9 @@ def _page_links(results, category: str | None, tags: list[str]) -> dict:
 def search_page(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return render(request, "kb/search.html", {"form": form}, status=400)
+        # Keep the query in the box and in the link that drops the filters.
+        context = {"form": form, "query": form.cleaned_data.get("q", "")}
+        return render(request, "kb/search.html", context, status=400)
 
     data = form.cleaned_data
     category = data["category"].slug if data["category"] else None
