@@ -1,6 +1,8 @@
 """The search entry points used by the pages, the suggestions and the REST API."""
 
+import dataclasses
 import logging
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from ..models import Category, Tag
 from ..models.bilingual import CONTENT_LANGUAGES
 from .glossary import current_glossary
+from .lexemes import combine
 from .query import MAX_UNITS, parse_query
 from .ranking import (
     Filters,
@@ -21,6 +24,7 @@ from .ranking import (
     counted_tags,
     fetch_topics,
     index_scans,
+    matches_any,
     num_pages,
     ranked_ids,
 )
@@ -206,7 +210,69 @@ def search(
         _run(results, compiled, filters, language)
         if results.total == 0:
             _try_correction(results, compiled, filters, language)
+        if results.total == 0:
+            _try_without_unmatched_words(results, compiled, filters, language)
         return results
+
+
+_FIRST_LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
+
+
+def _shown_word(clause: str, compiled: CompiledQuery) -> str:
+    """Return the query word that a clause came from, or else its first lexeme unquoted."""
+    typed = {term.tsquery: term.text for term in compiled.terms}
+    if clause in typed:
+        return typed[clause]
+    found = _FIRST_LEXEME.search(clause)
+    if found is None:
+        return clause
+    return re.sub(r"\\(.)", r"\1", found.group(1).replace("''", "'"))
+
+
+def _try_without_unmatched_words(
+    results: SearchResults, compiled: CompiledQuery, filters: Filters, language: str
+) -> None:
+    """Search again without the positive words that no topic contains, and say so.
+
+    One word that occurs nowhere ("位置编码 公式") would otherwise make a query
+    whose other words match well find nothing. A glossary phrase or a long
+    Chinese word that matches nothing as a whole ("concept drift", 概念漂移)
+    is split into its words, and the words that occur are kept.
+    """
+    kept: list[str] = []
+    unmatched: list[str] = []
+    kept_positive = False
+    with index_scans():
+        for clause in compiled.clauses:
+            if not clause.positive:
+                kept.append(clause.query)
+            elif matches_any(clause.query, filters):
+                kept.append(clause.query)
+                kept_positive = True
+            elif not clause.words:
+                unmatched.append(clause.query)
+            else:
+                found = [word for word in clause.words if matches_any(word, filters)]
+                kept.extend(found)
+                kept_positive = kept_positive or bool(found)
+                unmatched.extend(word for word in clause.words if word not in found)
+    # Exclusions alone would match every topic.
+    if not unmatched or not kept_positive:
+        return
+    relaxed = dataclasses.replace(compiled, match=combine(kept, "&"))
+    attempt = SearchResults(query=results.query, page=results.page, page_size=results.page_size)
+    try:
+        _run(attempt, relaxed, filters, language)
+    except InvalidPage:
+        return
+    if not attempt.total:
+        return
+    separator = "、" if language == "zh" else ", "
+    left_out = gettext("No topic contains every word. Showing results without: %(words)s.") % {
+        "words": separator.join(_shown_word(clause, compiled) for clause in unmatched)
+    }
+    attempt.notice = " ".join(filter(None, [results.notice, left_out]))
+    results.__dict__.update(attempt.__dict__)
 
 
 def _try_correction(

@@ -125,6 +125,15 @@ def count_matches(compiled: CompiledQuery, filters: Filters) -> Facets:
     return Facets(total, category_counts, tag_counts)
 
 
+def matches_any(match: str, filters: Filters) -> bool:
+    """Return whether at least one topic within `filters` matches the tsquery `match`."""
+    where, parameters = _where(filters)
+    sql = f"SELECT EXISTS (SELECT 1 FROM kb_topicsearchdocument d WHERE {where})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters | {"match": match})
+        return cursor.fetchone()[0]
+
+
 def ranked_ids(
     compiled: CompiledQuery, filters: Filters, offset: int, limit: int, *, rerank: bool = True
 ) -> list[RankedId]:

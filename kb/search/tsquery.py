@@ -28,10 +28,23 @@ class QueryTerm:
     tsquery: str
 
 
+@dataclass(frozen=True)
+class MatchClause:
+    query: str
+    # False for a clause of exclusions only.
+    positive: bool
+    # The separate words of a multi-word clause (a glossary phrase, or the
+    # dictionary words inside a long Chinese word), each a quoted lexeme.
+    words: tuple[str, ...] = ()
+
+
 @dataclass
 class CompiledQuery:
     # Matches the documents; "" when no searchable word is left.
     match: str = ""
+    # The parts that `match` joins with &, so that a search can retry without
+    # the parts that match nothing.
+    clauses: tuple["MatchClause", ...] = ()
     # The positive alternatives joined by |, for ts_rank (which ignores operators).
     rank: str = ""
     # The reader's own positive words joined by |, without glossary expansions.
@@ -56,6 +69,7 @@ class _Compiler:
         self.positive_parts: list[str] = []
         self.own_parts: list[str] = []
         self.expansions: list[str] = []
+        self.words_of: dict[str, tuple[str, ...]] = {}
 
     def prepare(self) -> None:
         units = [unit for clause in self.parsed.clauses for unit in clause.units]
@@ -82,7 +96,12 @@ class _Compiler:
                 end, entries = by_start[index]
                 own = combine([self.operand(*kept[i]) for i in range(index, end)], "&")
                 expansions = [q for entry in entries for q in entry.tsqueries if q != own]
-                terms.append(combine([own, *expansions], "|"))
+                term = combine([own, *expansions], "|")
+                terms.append(term)
+                if end - index > 1:
+                    self.words_of[term] = tuple(self.operand(*kept[i]) for i in range(index, end))
+                else:
+                    self.words_of[term] = self.subwords(*kept[index])
                 if positive:
                     self.own_parts.append(own)
                     self.expansions.extend(expansions)
@@ -90,10 +109,18 @@ class _Compiler:
             else:
                 own = self.operand(*kept[index])
                 terms.append(own)
+                self.words_of[own] = self.subwords(*kept[index])
                 if positive:
                     self.own_parts.append(own)
                 index += 1
         return terms
+
+    def subwords(self, token: Token, _key: str) -> tuple[str, ...]:
+        """Return the dictionary words inside a Chinese word, quoted; () for a Latin word."""
+        if token.kind == "latin":
+            return ()
+        words = self.glossary.segmenter.cut_with_subwords(token.text)
+        return tuple(quote_lexeme(word) for han in words for word in han.subwords)
 
     def operand(self, token: Token, key: str) -> str:
         return without_phrases(key) if token.kind == "latin" else quote_lexeme(token.text)
@@ -197,6 +224,7 @@ def compile_query(
     compiler.prepare()
 
     clause_queries: list[str] = []
+    match_clauses: list[MatchClause] = []
     positive_clause = False
     clauses = list(parsed.clauses)
     index = 0
@@ -216,6 +244,9 @@ def compile_query(
                 compiler.positive_parts.append(prefix or "")
                 compiler.own_parts.append(prefix or "")
             clause_queries.extend(terms)
+            match_clauses.extend(
+                MatchClause(term, True, compiler.words_of.get(term, ())) for term in terms
+            )
             positive_clause = positive_clause or bool(terms)
             index = end
             continue
@@ -223,10 +254,10 @@ def compile_query(
         alternatives = [compiler.unit_query(unit) for unit in clauses[index].units]
         query = combine(alternatives, "|")
         if query:
+            positive = any(part and not part.startswith("!") for part in alternatives)
             clause_queries.append(query)
-            positive_clause = positive_clause or any(
-                part and not part.startswith("!") for part in alternatives
-            )
+            match_clauses.append(MatchClause(query, positive))
+            positive_clause = positive_clause or positive
         index += 1
 
     match = combine(clause_queries, "&") if positive_clause else ""
@@ -234,6 +265,7 @@ def compile_query(
     latin, han = _highlight_words(rank)
     return CompiledQuery(
         match=match,
+        clauses=tuple(match_clauses),
         rank=rank,
         own_rank=combine(compiler.own_parts, "|"),
         expansions=tuple(

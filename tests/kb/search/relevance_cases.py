@@ -82,4 +82,12 @@ RELEVANCE_CASES = [
     ("模型上线", DEPLOY, "first"),
     ("学习率衰减", TL, "first"),
     ("learning rate decay", TL, "first"),
+    # A word that no topic contains is left out instead of emptying the results.
+    ("位置编码 公式", PE, "first"),
+    ("sinusoidal positional encoding", PE, "first"),
+    ("概念漂移", HEALTH, "first"),
+    ("concept drift", HEALTH, "first"),
+    ("https 证书", DEPLOY, "first"),
+    ("学习 率", TL, "first"),
+    ("gunicorn 4 workers", DEPLOY, "first"),
 ]

@@ -78,6 +78,31 @@ def test_long_query_is_truncated_with_notice():
 
 
 @pytest.mark.django_db
+def test_unmatched_word_is_left_out_with_notice():
+    results = search("位置编码 公式", language="en")
+
+    assert [hit.topic.slug for hit in results.hits] == ["positional-encoding"]
+    assert results.notice == "No topic contains every word. Showing results without: 公式."
+
+
+@pytest.mark.django_db
+def test_unmatched_glossary_phrase_keeps_its_matching_words():
+    results = search("concept drift", language="zh")
+
+    assert [hit.topic.slug for hit in results.hits] == ["model-health-in-production"]
+    assert results.notice == "没有主题包含所有词。以下结果未要求这些词：concept。"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["zzzqx 公式", "-transformer zzzqx", "sinusoidal"])
+def test_query_without_matching_words_stays_empty(query):
+    results = search(query, language="en")
+
+    assert results.total == 0
+    assert results.hits == []
+
+
+@pytest.mark.django_db
 def test_suggest_survives_nasty_input(client):
     for query in NASTY_QUERIES:
         response = client.get(reverse("kb:search-suggest"), {"q": query})
