@@ -232,34 +232,34 @@ def _shown_word(clause: str, compiled: CompiledQuery) -> str:
 def _try_without_unmatched_words(
     results: SearchResults, compiled: CompiledQuery, filters: Filters, language: str
 ) -> None:
-    """Search again without the positive words that no topic contains, and say so.
+    """Search again without the positive words that no topic contains, with a notice naming them.
 
     One word that occurs nowhere ("位置编码 公式") would otherwise make a query
     whose other words match well find nothing. A glossary phrase or a long
     Chinese word that matches nothing as a whole ("concept drift", 概念漂移)
-    is split into its words, and the words that occur are kept.
+    is split into its words, and the words that occur are required.
     """
-    kept: list[str] = []
+    required: list[str] = []
     unmatched: list[str] = []
-    kept_positive = False
+    has_positive_word = False
     with index_scans():
         for clause in compiled.clauses:
             if not clause.positive:
-                kept.append(clause.query)
+                required.append(clause.query)
             elif matches_any(clause.query, filters):
-                kept.append(clause.query)
-                kept_positive = True
+                required.append(clause.query)
+                has_positive_word = True
             elif not clause.words:
                 unmatched.append(clause.query)
             else:
                 found = [word for word in clause.words if matches_any(word, filters)]
-                kept.extend(found)
-                kept_positive = kept_positive or bool(found)
+                required.extend(found)
+                has_positive_word = has_positive_word or bool(found)
                 unmatched.extend(word for word in clause.words if word not in found)
     # Exclusions alone would match every topic.
-    if not unmatched or not kept_positive:
+    if not unmatched or not has_positive_word:
         return
-    relaxed = dataclasses.replace(compiled, match=combine(kept, "&"))
+    relaxed = dataclasses.replace(compiled, match=combine(required, "&"))
     attempt = SearchResults(query=results.query, page=results.page, page_size=results.page_size)
     try:
         _run(attempt, relaxed, filters, language)
