@@ -207,11 +207,21 @@ def search(
                 raise _missing_page(page, 1)
             return results
 
-        _run(results, compiled, filters, language)
+        try:
+            _run(results, compiled, filters, language)
+        except InvalidPage as error:
+            # Page 2 of a corrected or relaxed search is still a valid request.
+            if results.total:
+                raise
+            missing_page = error
+        else:
+            missing_page = None
         if results.total == 0:
             _try_correction(results, compiled, filters, language)
         if results.total == 0:
             _try_without_unmatched_words(results, compiled, filters, language)
+        if results.total == 0 and missing_page is not None:
+            raise missing_page
         return results
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from kb.search import search
+from kb.search import InvalidPage, search
 
 NASTY_QUERIES = [
     '"unbalanced quote',
@@ -91,6 +91,23 @@ def test_unmatched_glossary_phrase_keeps_its_matching_words():
 
     assert [hit.topic.slug for hit in results.hits] == ["model-health-in-production"]
     assert results.notice == "没有主题包含所有词。以下结果未要求这些词：concept。"
+
+
+@pytest.mark.django_db
+def test_relaxed_search_has_later_pages():
+    first = search("transformer zzzqx", language="en", page_size=1)
+    second = search("transformer zzzqx", language="en", page_size=1, page=2)
+
+    assert first.num_pages >= 2
+    assert second.page == 2
+    assert second.hits
+    assert second.hits[0].topic != first.hits[0].topic
+
+
+@pytest.mark.django_db
+def test_page_beyond_empty_results_is_invalid():
+    with pytest.raises(InvalidPage):
+        search("zzzqx", language="en", page=2)
 
 
 @pytest.mark.django_db
