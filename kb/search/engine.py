@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from ..models import Category, Tag
 from ..models.bilingual import CONTENT_LANGUAGES
 from .glossary import current_glossary
-from .lexemes import combine
+from .lexemes import combine, quote_lexeme
 from .query import MAX_UNITS, parse_query
 from .ranking import (
     Filters,
@@ -29,6 +29,7 @@ from .ranking import (
     ranked_ids,
 )
 from .results import SearchResults, build_hits
+from .segmentation import HAN_RUN
 from .tsquery import CompiledQuery, compile_query
 from .typos import corrected_query
 
@@ -239,6 +240,28 @@ def _shown_word(clause: str, compiled: CompiledQuery) -> str:
     return re.sub(r"\\(.)", r"\1", found.group(1).replace("''", "'"))
 
 
+def _related_glossary_query(key: str, filters: Filters) -> str:
+    """Return the spellings, OR-ed, of glossary terms whose multi-word spellings contain `key`.
+
+    Only spellings that match at least one topic are kept; "" when none does.
+    """
+    glossary = current_glossary()
+    entries = glossary.entries_by_word.get(key, []) if key else []
+    spellings = [query for entry in entries for query in entry.tsqueries]
+    # A Chinese spelling is one dictionary word (正弦位置编码), which topics
+    # rarely contain as a whole, so its inner words (正弦, 位置, 编码) are tried too.
+    for entry in entries:
+        for spelling in entry.spellings:
+            inner = [
+                quote_lexeme(inner_word)
+                for run in HAN_RUN.findall(spelling)
+                for word in glossary.segmenter.cut_with_subwords(run)
+                for inner_word in word.subwords or (word.word,)
+            ]
+            spellings.append(combine(inner, "&"))
+    return combine([query for query in spellings if query and matches_any(query, filters)], "|")
+
+
 def _try_without_unmatched_words(
     results: SearchResults, compiled: CompiledQuery, filters: Filters, language: str
 ) -> None:
@@ -251,6 +274,7 @@ def _try_without_unmatched_words(
     """
     required: list[str] = []
     unmatched: list[str] = []
+    through_glossary: list[str] = []
     has_positive_word = False
     with index_scans():
         for clause in compiled.clauses:
@@ -260,14 +284,20 @@ def _try_without_unmatched_words(
                 required.append(clause.query)
                 has_positive_word = True
             elif not clause.words:
-                unmatched.append(clause.query)
+                related = _related_glossary_query(clause.glossary_key, filters)
+                if related:
+                    required.append(related)
+                    has_positive_word = True
+                    through_glossary.append(_shown_word(clause.query, compiled))
+                else:
+                    unmatched.append(clause.query)
             else:
                 found = [word for word in clause.words if matches_any(word, filters)]
                 required.extend(found)
                 has_positive_word = has_positive_word or bool(found)
                 unmatched.extend(word for word in clause.words if word not in found)
     # Exclusions alone would match every topic.
-    if not unmatched or not has_positive_word:
+    if not (unmatched or through_glossary) or not has_positive_word:
         return
     relaxed = dataclasses.replace(compiled, match=combine(required, "&"))
     attempt = SearchResults(query=results.query, page=results.page, page_size=results.page_size)
@@ -278,10 +308,21 @@ def _try_without_unmatched_words(
     if not attempt.total:
         return
     separator = "、" if language == "zh" else ", "
-    left_out = gettext("No topic contains every word. Showing results without: %(words)s.") % {
-        "words": separator.join(_shown_word(clause, compiled) for clause in unmatched)
-    }
-    attempt.notice = " ".join(filter(None, [results.notice, left_out]))
+    notices = [results.notice]
+    if unmatched:
+        words = separator.join(_shown_word(clause, compiled) for clause in unmatched)
+        notices.append(
+            gettext("No topic contains every word. Showing results without: %(words)s.")
+            % {"words": words}
+        )
+    if through_glossary:
+        notices.append(
+            gettext(
+                "No topic contains “%(words)s”, so glossary terms that contain it were searched."
+            )
+            % {"words": separator.join(through_glossary)}
+        )
+    attempt.notice = " ".join(filter(None, notices))
     results.__dict__.update(attempt.__dict__)
 
 

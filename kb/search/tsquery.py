@@ -36,6 +36,8 @@ class MatchClause:
     # The separate words of a multi-word clause (a glossary phrase, or the
     # dictionary words inside a long Chinese word), each a quoted lexeme.
     words: tuple[str, ...] = ()
+    # The glossary key of a clause that is one plain word, "" otherwise.
+    glossary_key: str = ""
 
 
 @dataclass
@@ -70,6 +72,7 @@ class _Compiler:
         self.own_parts: list[str] = []
         self.expansions: list[str] = []
         self.words_of: dict[str, tuple[str, ...]] = {}
+        self.key_of: dict[str, str] = {}
 
     def prepare(self) -> None:
         units = [unit for clause in self.parsed.clauses for unit in clause.units]
@@ -110,6 +113,7 @@ class _Compiler:
                 own = self.operand(*kept[index])
                 terms.append(own)
                 self.words_of[own] = self.subwords(*kept[index])
+                self.key_of[own] = kept[index][1]
                 if positive:
                     self.own_parts.append(own)
                 index += 1
@@ -245,7 +249,10 @@ def compile_query(
                 compiler.own_parts.append(prefix or "")
             clause_queries.extend(terms)
             match_clauses.extend(
-                MatchClause(term, True, compiler.words_of.get(term, ())) for term in terms
+                MatchClause(
+                    term, True, compiler.words_of.get(term, ()), compiler.key_of.get(term, "")
+                )
+                for term in terms
             )
             positive_clause = positive_clause or bool(terms)
             index = end

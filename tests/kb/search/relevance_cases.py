@@ -85,6 +85,7 @@ RELEVANCE_CASES = [
     # A word that no topic contains is left out instead of emptying the results.
     ("位置编码 公式", PE, "first"),
     ("sinusoidal positional encoding", PE, "first"),
+    ("sinusoidal", PE, "first"),
     ("概念漂移", HEALTH, "first"),
     ("concept drift", HEALTH, "first"),
     ("https 证书", DEPLOY, "first"),
