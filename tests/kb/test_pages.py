@@ -150,6 +150,15 @@ def test_topic_list_rejects_unknown_filters(client, query):
     assert "form-error" in response.content.decode()
 
 
+def test_topic_list_names_unknown_category(client):
+    response = client.get("/en/topics/?category=nope")
+
+    assert response.status_code == 400
+    assert "No category has the slug “nope”. Allowed: deployment-mlops" in (
+        response.content.decode()
+    )
+
+
 def test_glossary_page_lists_term_pairs(client):
     html = client.get("/zh-hans/glossary/").content.decode()
     assert "学习率" in html
