@@ -10,6 +10,7 @@ round-trip exactly.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import orjson
@@ -50,8 +51,33 @@ def matrix_csv(matrix: np.ndarray, first_position: int) -> bytes:
     return header.encode() + b"\n" + b"\n".join(lines) + b"\n"
 
 
-def encode_npy(matrix: np.ndarray) -> bytes:
-    """Encode an array in NumPy's ``.npy`` format, as ``np.save`` writes it."""
-    buffer = io.BytesIO()
-    np.save(buffer, matrix, allow_pickle=False)
-    return buffer.getvalue()
+# Rows of a streamed .npy are computed and sent in blocks of about this many bytes,
+# so a 4096 x 4096 matrix (128 MiB) never sits in memory whole.
+NPY_BLOCK_BYTES = 4 * 1024 * 1024
+
+
+def stream_npy(shape: tuple[int, int], rows: Callable[[int, int], np.ndarray]) -> Iterator[bytes]:
+    """Yield a float64 matrix in NumPy's ``.npy`` format, block of rows by block of rows.
+
+    ``rows(start, count)`` returns rows ``start`` to ``start + count - 1``.
+    """
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    yield header.getvalue()
+
+    total_rows, columns = shape
+    block_rows = max(1, NPY_BLOCK_BYTES // (8 * max(columns, 1)))
+    for start in range(0, total_rows, block_rows):
+        count = min(block_rows, total_rows - start)
+        yield np.ascontiguousarray(rows(start, count), dtype="<f8").tobytes()
+
+
+def npy_size(shape: tuple[int, int]) -> int:
+    """Return the byte length of ``stream_npy(shape, …)``'s output."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    return len(header.getvalue()) + 8 * shape[0] * shape[1]

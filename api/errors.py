@@ -13,7 +13,9 @@ field or query parameter to its messages. Nested fields use dots ("title.zh").
 import logging
 import math
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -87,6 +89,24 @@ def drf_service_unavailable(request, error: Exception) -> Response:
     )
 
 
+def _bad_request_response(exc: Exception) -> Response | None:
+    """Answer request bodies that cannot be processed as the client's error, not a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = _("The request body is larger than %(limit)s bytes.") % {"limit": limit}
+        return Response(error_body("request_too_large", message), status=413)
+    if isinstance(exc, RecursionError):
+        message = _("The JSON body is nested too deeply.")
+        return Response(error_body("parse_error", message), status=400)
+    if isinstance(exc, UnicodeError):
+        message = _("The text contains characters that are not valid Unicode (lone surrogates).")
+        return Response(error_body("invalid_text", message), status=400)
+    if isinstance(exc, SuspiciousOperation):
+        logger.warning("Rejected suspicious API request: %s", exc)
+        return Response(error_body("bad_request", _("The request is invalid.")), status=400)
+    return None
+
+
 def exception_handler(exc, context):
     """Turn any exception raised in an API view into a response with the error shape.
 
@@ -106,6 +126,9 @@ def exception_handler(exc, context):
         return _validation_response(exc)
     if isinstance(exc, exceptions.APIException):
         return _api_exception_response(exc)
+    bad_request = _bad_request_response(exc)
+    if bad_request is not None:
+        return bad_request
 
     request = context.get("request")
     logger.exception(

@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass
 
 SECTION_HEADING = re.compile(r"^# (\d+)\.\s*(.*?)\s*#*\s*$")
+# A body line that would read as a section heading is written with its dot
+# escaped (`# 3\. Title`), which renders the same heading in Markdown.
+NUMBERED_HEADING = re.compile(r"^# (\d+)\.")
+ESCAPED_HEADING = re.compile(r"^# (\d+)\\\.")
 SLUG_MARKER = re.compile(r"^<!--\s*slug:\s*([a-z0-9-]+)\s*-->\s*$")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 DEFAULT_TITLE = "ML/LLM Cheat Sheet"
@@ -30,17 +34,23 @@ class Section:
 def decode(raw: bytes, name: str) -> str:
     """Decode UTF-8 (with or without BOM); name the offending byte otherwise."""
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CheatSheetError(
             f"{name} is not UTF-8 text: byte 0x{raw[error.start]:02x} at offset {error.start} "
             "is invalid. Convert the file to UTF-8 first, for example with "
             f"`iconv -f GBK -t UTF-8 {name} > converted.md`."
         ) from error
+    if "\x00" in text:
+        raise CheatSheetError(
+            f"{name} contains a NUL character at offset {text.index(chr(0))}; "
+            "a cheat sheet is plain Markdown text. Remove the character and import again."
+        )
+    return text
 
 
-def _headings(lines: list[str]):
-    """Yield (line index, match) for section headings outside fenced code blocks."""
+def _lines_outside_fences(lines: list[str]):
+    """Yield (index, line) for the lines that are not inside fenced code blocks."""
     fence = None
     for index, line in enumerate(lines):
         opening = FENCE.match(line)
@@ -52,9 +62,31 @@ def _headings(lines: list[str]):
                 fence = None
             continue
         if fence is None:
-            match = SECTION_HEADING.match(line)
-            if match:
-                yield index, match
+            yield index, line
+
+
+def _headings(lines: list[str]):
+    """Yield (line index, match) for section headings outside fenced code blocks."""
+    for index, line in _lines_outside_fences(lines):
+        match = SECTION_HEADING.match(line)
+        if match:
+            yield index, match
+
+
+def _rewrite_headings(body: str, pattern: re.Pattern, replacement: str) -> str:
+    lines = body.split("\n")
+    for index, line in list(_lines_outside_fences(lines)):
+        lines[index] = pattern.sub(replacement, line)
+    return "\n".join(lines)
+
+
+def escape_body(body: str) -> str:
+    """Escape body lines that `parse` would otherwise take for section headings."""
+    return _rewrite_headings(body, NUMBERED_HEADING, r"# \1\\.")
+
+
+def unescape_body(body: str) -> str:
+    return _rewrite_headings(body, ESCAPED_HEADING, r"# \1.")
 
 
 def parse(text: str, name: str = "the file") -> list[Section]:
@@ -90,16 +122,18 @@ def _section(number: int, title: str, body_lines: list[str]) -> Section:
         if marker:
             slug = marker.group(1)
             body_lines = body_lines[first + 1 :]
-    return Section(number=number, title=title, body="\n".join(body_lines).strip(), slug=slug)
+    body = unescape_body("\n".join(body_lines).strip())
+    return Section(number=number, title=title, body=body, slug=slug)
 
 
 def render(sections: list[Section], title: str = DEFAULT_TITLE) -> str:
     """Write sections back in the same form that `parse` reads."""
-    parts = [f"{title}\n---\n"]
+    blocks = [f"{title}\n---\n"]
     for section in sections:
-        parts.append(f"# {section.number}. {section.title}\n")
+        block = f"# {section.number}. {section.title}\n"
         if section.slug:
-            parts.append(f"<!-- slug: {section.slug} -->\n")
-        parts.append(f"\n{section.body}\n" if section.body else "")
-        parts.append("\n")
-    return "\n".join(parts).rstrip() + "\n"
+            block += f"<!-- slug: {section.slug} -->\n"
+        if section.body:
+            block += f"\n{escape_body(section.body)}\n"
+        blocks.append(block)
+    return "\n".join(blocks)

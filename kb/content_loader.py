@@ -2,8 +2,12 @@
 
 fixtures/ holds the two cheat sheets (cheatsheet.zh.md, cheatsheet.en.md) and
 JSON files for taxonomy, topic metadata and the glossary. Every row is written
-through the models' save(), so rendering, history and the search index follow;
-rows that already match the files are not saved again.
+through the models' save(), so rendering, history and the search index follow.
+
+By default only missing rows are created: a topic, term, category or tag that
+exists (matched by slug) is left as editors made it, so running the loader on
+every start never reverts an edit. With `update=True` existing rows are
+overwritten to match the files.
 """
 
 import json
@@ -36,9 +40,11 @@ def _read_json(directory: Path, name: str):
     return json.loads((directory / name).read_text(encoding="utf-8"))
 
 
-def _upsert(model, lookup: dict, values: dict) -> bool:
-    """Create or update one row; return True when something was written."""
+def _upsert(model, lookup: dict, values: dict, update: bool) -> bool:
+    """Create one row, or update it when `update` is set; return True when written."""
     instance = model.objects.filter(**lookup).first() or model(**lookup)
+    if instance.pk and not update:
+        return False
     if instance.pk and all(getattr(instance, key) == value for key, value in values.items()):
         return False
     for key, value in values.items():
@@ -52,18 +58,18 @@ def _bilingual(prefix: str, value: dict) -> dict:
     return {f"{prefix}_zh": value.get("zh", ""), f"{prefix}_en": value.get("en", "")}
 
 
-def load_taxonomy(directory: Path, report: LoadReport) -> None:
+def load_taxonomy(directory: Path, report: LoadReport, update: bool) -> None:
     data = _read_json(directory, "taxonomy.json")
     for item in data["categories"]:
         values = {**_bilingual("name", item["name"]), "order": item.get("order", 0)}
         values.update(_bilingual("description", item.get("description", {})))
-        report.count("categories", _upsert(Category, {"slug": item["slug"]}, values))
+        report.count("categories", _upsert(Category, {"slug": item["slug"]}, values, update))
     for item in data["tags"]:
         values = {**_bilingual("name", item["name"]), "order": item.get("order", 0)}
-        report.count("tags", _upsert(Tag, {"slug": item["slug"]}, values))
+        report.count("tags", _upsert(Tag, {"slug": item["slug"]}, values, update))
 
 
-def load_glossary(directory: Path, report: LoadReport) -> None:
+def load_glossary(directory: Path, report: LoadReport, update: bool) -> None:
     for item in _read_json(directory, "glossary.json"):
         values = {
             "term_zh": item["zh"],
@@ -71,15 +77,22 @@ def load_glossary(directory: Path, report: LoadReport) -> None:
             "aliases": list(item.get("aliases", [])),
             **_bilingual("definition", item.get("definition", {})),
         }
-        report.count("glossary terms", _upsert(GlossaryTerm, {"slug": item["slug"]}, values))
+        report.count(
+            "glossary terms", _upsert(GlossaryTerm, {"slug": item["slug"]}, values, update)
+        )
 
 
-def load_topics(directory: Path, report: LoadReport) -> None:
+def load_topics(directory: Path, report: LoadReport, update: bool) -> None:
     metadata = _read_json(directory, "topics.json")
     slugs = {item["section"]: item["slug"] for item in metadata}
+    existing = set(Topic.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+    if not update:
+        metadata = [item for item in metadata if item["slug"] not in existing]
+    wanted = {item["section"] for item in metadata}
     for language in ("zh", "en"):
         path = directory / f"cheatsheet.{language}.md"
         sections = parse(decode(path.read_bytes(), str(path)), str(path))
+        sections = [section for section in sections if section.number in wanted]
         result = import_sections(sections, language, slug_for_section=slugs)
         report.count("topic texts", bool(result.created or result.updated))
 
@@ -113,12 +126,15 @@ def _apply_metadata(topic: Topic, item: dict) -> bool:
     return changed
 
 
-def load_content(directory: Path = FIXTURES_DIR) -> LoadReport:
-    """Load taxonomy, glossary and topics from `directory` in one transaction."""
+def load_content(directory: Path = FIXTURES_DIR, *, update: bool = False) -> LoadReport:
+    """Load taxonomy, glossary and topics from `directory` in one transaction.
+
+    Rows that exist are kept as they are unless `update` is set.
+    """
     report = LoadReport()
     with transaction.atomic():
-        load_taxonomy(directory, report)
-        load_glossary(directory, report)
-        load_topics(directory, report)
+        load_taxonomy(directory, report, update)
+        load_glossary(directory, report, update)
+        load_topics(directory, report, update)
     logger.info("Loaded content from %s: %s", directory, report.changed)
     return report

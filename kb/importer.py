@@ -23,11 +23,32 @@ class ImportFailed(Exception):
     """A section failed validation; the import was rolled back."""
 
 
-def _find_topic(section: Section, slug_for_section: dict[int, str]) -> Topic | None:
+def _find_topic(section: Section, language: str, slug_for_section: dict[int, str]) -> Topic | None:
+    """Return the topic a section updates, or None when the section is a new topic.
+
+    A section names its topic by slug (its marker line, or `slug_for_section`),
+    else by an equal title in the same language. Failing both, it fills the
+    topic whose order is the section number only when that topic has no text
+    in this language yet, so an import never overwrites an unrelated topic.
+    """
     slug = section.slug or slug_for_section.get(section.number)
     if slug:
         return Topic.objects.filter(slug=slug).first()
-    return Topic.objects.filter(order=section.number).order_by("pk").first()
+
+    same_title = list(Topic.objects.filter(**{f"title_{language}": section.title})[:2])
+    if len(same_title) > 1:
+        raise ImportFailed(
+            f"Section {section.number} ({section.title!r}) matches several topics with that "
+            f"title. Add a line `<!-- slug: … -->` under its heading to choose one. "
+            "Nothing was imported."
+        )
+    if same_title:
+        return same_title[0]
+
+    untranslated = Topic.objects.filter(
+        order=section.number, **{f"title_{language}": "", f"body_{language}": ""}
+    )
+    return untranslated.first() if untranslated.count() == 1 else None
 
 
 def import_sections(
@@ -39,17 +60,16 @@ def import_sections(
 ) -> ImportReport:
     """Write each section's title and body into the topic it belongs to.
 
-    A section belongs to the topic named by its slug marker, else by
-    `slug_for_section`, else to the topic whose order is the section number.
-    When none matches, a new topic is created. Topics whose text is already
-    equal are not saved, so a second import of the same file changes nothing.
-    Any invalid section rolls the whole import back and raises ImportFailed.
+    `_find_topic` says which topic a section belongs to; when none matches, a
+    new topic is created. Topics whose text is already equal are not saved, so
+    a second import of the same file changes nothing. Any invalid section rolls
+    the whole import back and raises ImportFailed.
     """
     slug_for_section = slug_for_section or {}
     report = ImportReport()
     with transaction.atomic():
         for section in sections:
-            topic = _find_topic(section, slug_for_section)
+            topic = _find_topic(section, language, slug_for_section)
             created = topic is None
             if created:
                 slug = section.slug or slug_for_section.get(section.number, "")

@@ -4,11 +4,13 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from .forms import SearchForm
 from .models.bilingual import content_language
 from .search import SearchError, search, suggest
+from .search.engine import MAX_QUERY_LENGTH
 
 # Page links shown on each side of the current page.
 PAGE_LINK_RADIUS = 3
@@ -78,7 +80,9 @@ def _page_links(results, category: str | None, tags: list[str]) -> dict:
 def search_page(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return render(request, "kb/search.html", {"form": form}, status=400)
+        # Keep the query in the box and in the link that drops the filters.
+        context = {"form": form, "query": form.cleaned_data.get("q", "")}
+        return render(request, "kb/search.html", context, status=400)
 
     data = form.cleaned_data
     category = data["category"].slug if data["category"] else None
@@ -110,5 +114,10 @@ def search_page(request):
 @require_GET
 def search_suggest(request):
     query = request.GET.get("q", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        message = gettext("q is too long: the limit is %(limit)d characters.") % {
+            "limit": MAX_QUERY_LENGTH
+        }
+        return JsonResponse({"error": message, "suggestions": []}, status=400)
     items = suggest(query, language=content_language(), limit=SUGGESTION_LIMIT)
     return JsonResponse({"query": query, "suggestions": items})

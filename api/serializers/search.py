@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from kb.models import Category, Tag
 from kb.models.bilingual import CONTENT_LANGUAGES
+from kb.search.engine import MAX_QUERY_LENGTH
 
 from ..lookups import looks_like_slug
 from .bilingual import BilingualField
@@ -38,16 +39,23 @@ class SearchParametersSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         trim_whitespace=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": _("q is too long: the limit is {max_length} characters."),
+        },
         help_text=(
             'Words to find, with web-search syntax: "quoted phrases", -exclusions and OR. '
-            "Only the first 10,000 characters are used."
+            "At most 10,000 characters."
         ),
     )
     lang = serializers.ChoiceField(
         choices=CONTENT_LANGUAGES,
         required=False,
         default="zh",
-        help_text="Language of titles, snippets, notices and site URLs: zh (default) or en.",
+        help_text=(
+            "Language of titles, snippets, notices and site URLs: zh (default) or en. "
+            "Error messages follow Accept-Language instead."
+        ),
         error_messages={"invalid_choice": _("Unknown language “{input}”: use zh or en.")},
     )
     category = serializers.CharField(

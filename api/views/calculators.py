@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -35,7 +35,7 @@ from kb.calculators import (
     positional_encoding,
 )
 
-from ..calculator_encoding import encode_json, encode_npy, matrix_csv, schedule_csv
+from ..calculator_encoding import encode_json, matrix_csv, npy_size, schedule_csv, stream_npy
 from ..calculator_schema import positional_encoding_schema, schedule_schema
 
 SCHEDULE_FORMATS = ("json", "csv")
@@ -137,6 +137,20 @@ def _encoded_response(content: bytes, output_format: str, filename: str = "") ->
     return response
 
 
+def _streamed_npy_response(params: dict, filename: str) -> StreamingHttpResponse:
+    """Send the encoding as .npy, computing it in blocks of rows as it is sent."""
+    shape = (params["positions"], params["d_model"])
+
+    def rows(start: int, count: int):
+        block = {**params, "positions": count, "offset": params["offset"] + start}
+        return positional_encoding(**block)
+
+    response = StreamingHttpResponse(stream_npy(shape, rows), content_type=CONTENT_TYPES["npy"])
+    response["Content-Length"] = str(npy_size(shape))
+    response["Content-Disposition"] = f'attachment; filename="{filename}.npy"'
+    return response
+
+
 class LrScheduleView(CalculatorView):
     @schedule_schema
     def get(self, request):
@@ -187,10 +201,10 @@ class PositionalEncodingView(CalculatorView):
             positional_encoding_specs(),
         )
 
-        matrix = positional_encoding(**params)
         filename = f"positional-encoding-{params['positions']}x{params['d_model']}"
         if output_format == "npy":
-            return _encoded_response(encode_npy(matrix), "npy", filename)
+            return _streamed_npy_response(params, filename)
+        matrix = positional_encoding(**params)
         if output_format == "csv":
             return _encoded_response(matrix_csv(matrix, params["offset"]), "csv", filename)
         payload = {"params": params, "shape": list(matrix.shape), "matrix": matrix}

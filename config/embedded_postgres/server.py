@@ -8,9 +8,13 @@ of its own binaries. `describe_root_side_effects` lists those folders so the
 log can say so before it happens.
 """
 
+import json
 import logging
 import os
+import signal
 import stat
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +98,35 @@ def ensure_database(address: SocketAddress, name: str, user: str) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def _discard_corrupt_handle_list(data_dir: Path) -> None:
+    """Delete pgserver's list of client processes when it is not valid JSON.
+
+    The list is rewritten on every start and stop; a process killed in the
+    middle can leave it empty, and pgserver then fails on every start.
+    """
+    handle_list = data_dir / ".handle_pids.json"
+    try:
+        json.loads(handle_list.read_text())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as error:
+        logger.warning("Removing unreadable %s: %s", handle_list, error)
+        handle_list.unlink(missing_ok=True)
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so pgserver's exit handler stops the server.
+
+    Python's default SIGTERM action ends the process without running exit
+    handlers, which would leave the embedded server running with no client.
+    A handler that the program installed itself is left alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def ensure_server(data_dir: Path) -> SocketAddress:
     """Start the embedded server if it is not running and return its socket address.
 
@@ -113,7 +146,9 @@ def ensure_server(data_dir: Path) -> SocketAddress:
             ) from error
 
         _check_data_dir(data_dir)
+        _discard_corrupt_handle_list(data_dir)
         _log_root_side_effects(data_dir)
+        _stop_cleanly_on_sigterm()
         logger.info("Starting embedded PostgreSQL in %s", data_dir)
         try:
             # cleanup_mode="stop": the server stops when the last process using it exits.

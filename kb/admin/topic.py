@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -132,6 +132,9 @@ class TopicAdmin(SimpleHistoryAdmin):
         return field
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history passes the version from the URL unchecked; a non-number is a 404.
+        if not str(version_id).isdigit() or not str(object_id).isdigit():
+            raise Http404(_("No version %(version)s of this topic.") % {"version": version_id})
         # Like the change view, a revert runs in one transaction, so the version
         # check in TopicAdminForm.clean() holds its lock until the save.
         with transaction.atomic():

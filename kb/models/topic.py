@@ -41,7 +41,8 @@ class Topic(models.Model):
 
     An empty or whitespace-only text counts as not written: titles, summaries and
     bodies are stripped on save, so "" means "not translated" whether the editor
-    cleared the field or never filled it in.
+    cleared the field or never filled it in. Browser forms send CRLF line ends,
+    which are stored as LF so that equal text compares equal.
     """
 
     class Status(models.TextChoices):
@@ -179,7 +180,8 @@ class Topic(models.Model):
         for language in CONTENT_LANGUAGES:
             for name in ("title", "summary", "body"):
                 attribute = f"{name}_{language}"
-                setattr(self, attribute, (getattr(self, attribute) or "").strip())
+                text = (getattr(self, attribute) or "").replace("\r\n", "\n").strip()
+                setattr(self, attribute, text)
 
     def render(self) -> None:
         """Render both bodies to stored HTML and tables of contents."""

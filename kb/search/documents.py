@@ -25,6 +25,7 @@ from ..models import Topic
 from .glossary import GlossaryIndex, current_glossary, token_keys
 from .lexemes import quote_lexeme
 from .segmentation import Segmenter, latin_text, script_tokens
+from .snippets import without_hidden_html
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,8 @@ def build_row(topic: Topic, glossary: GlossaryIndex) -> DocumentRow:
         names += [topic.category.name_zh, topic.category.name_en]
     titles = [topic.title_zh, topic.title_en]
     summaries = [topic.summary_zh, topic.summary_en]
-    bodies = [topic.body_zh, topic.body_en]
+    # The page drops scripts, styles and comments, so the index does too.
+    bodies = [without_hidden_html(topic.body_zh), without_hidden_html(topic.body_en)]
     outlines = [line for body in bodies for line in outline_lines(body)]
     spellings = _mentioned_spellings(titles + summaries + names + outlines, glossary)
 

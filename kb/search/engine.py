@@ -1,17 +1,21 @@
 """The search entry points used by the pages, the suggestions and the REST API."""
 
+import dataclasses
 import logging
+import re
 import unicodedata
 from collections.abc import Sequence
 
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 
 from ..models import Category, Tag
 from ..models.bilingual import CONTENT_LANGUAGES
 from .glossary import current_glossary
+from .lexemes import combine, quote_lexeme
 from .query import MAX_UNITS, parse_query
 from .ranking import (
     Filters,
@@ -20,10 +24,12 @@ from .ranking import (
     counted_tags,
     fetch_topics,
     index_scans,
+    matches_any,
     num_pages,
     ranked_ids,
 )
 from .results import SearchResults, build_hits
+from .segmentation import HAN_RUN
 from .tsquery import CompiledQuery, compile_query
 from .typos import corrected_query
 
@@ -36,7 +42,12 @@ _DJANGO_LANGUAGE = {"zh": "zh-hans", "en": "en"}
 
 
 class SearchError(ValueError):
-    """Invalid search arguments; `code` is stable for API clients, the message is translated."""
+    """Invalid search arguments; `code` is stable for API clients, the message is translated.
+
+    The message is translated when str() is called on the error, into the
+    active language at that time: the request's language, not the content
+    language that `search` activates while it runs.
+    """
 
     code = "invalid"
 
@@ -66,13 +77,20 @@ def _check_language(language: str) -> None:
         raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
 
 
+def _translated_on_use(message):
+    """Return a lazy string that calls `message()` each time it is converted to str."""
+    return lazy(message, str)()
+
+
 def _resolve_filters(category: str | None, tags: Sequence[str], include_drafts: bool) -> Filters:
     category_id = None
     if category:
         category_id = Category.objects.filter(slug=category).values_list("pk", flat=True).first()
         if category_id is None:
             raise UnknownFilter(
-                gettext("No category has the slug “%(slug)s”.") % {"slug": category}
+                _translated_on_use(
+                    lambda: gettext("No category has the slug “%(slug)s”.") % {"slug": category}
+                )
             )
     tag_ids = []
     unique_tags = sorted(set(tags))
@@ -81,15 +99,26 @@ def _resolve_filters(category: str | None, tags: Sequence[str], include_drafts: 
         missing = [slug for slug in unique_tags if slug not in found]
         if missing:
             raise UnknownFilter(
-                gettext("No tag has the slug “%(slug)s”.") % {"slug": ", ".join(missing)}
+                _translated_on_use(
+                    lambda: (
+                        gettext("No tag has the slug “%(slug)s”.") % {"slug": ", ".join(missing)}
+                    )
+                )
             )
         tag_ids = sorted(found.values())
     return Filters(include_drafts, category_id, tuple(tag_ids))
 
 
 def _missing_page(page: int, count: int) -> InvalidPage:
-    message = gettext("Page %(page)d does not exist: the results have %(count)d pages.")
-    return InvalidPage(message % {"page": page, "count": count})
+    def message() -> str:
+        template = ngettext(
+            "Page %(page)d does not exist: the results have %(count)d page.",
+            "Page %(page)d does not exist: the results have %(count)d pages.",
+            count,
+        )
+        return template % {"page": page, "count": count}
+
+    return InvalidPage(_translated_on_use(message))
 
 
 def _notice(compiled: CompiledQuery, truncated: bool) -> str | None:
@@ -179,10 +208,122 @@ def search(
                 raise _missing_page(page, 1)
             return results
 
-        _run(results, compiled, filters, language)
+        try:
+            _run(results, compiled, filters, language)
+        except InvalidPage as error:
+            # Page 2 of a corrected or relaxed search is still a valid request.
+            if results.total:
+                raise
+            missing_page = error
+        else:
+            missing_page = None
         if results.total == 0:
             _try_correction(results, compiled, filters, language)
+        if results.total == 0:
+            _try_without_unmatched_words(results, compiled, filters, language)
+        if results.total == 0 and missing_page is not None:
+            raise missing_page
         return results
+
+
+_FIRST_LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
+
+
+def _shown_word(clause: str, compiled: CompiledQuery) -> str:
+    """Return the query word that a clause came from, or else its first lexeme unquoted."""
+    typed = {term.tsquery: term.text for term in compiled.terms}
+    if clause in typed:
+        return typed[clause]
+    found = _FIRST_LEXEME.search(clause)
+    if found is None:
+        return clause
+    return re.sub(r"\\(.)", r"\1", found.group(1).replace("''", "'"))
+
+
+def _related_glossary_query(key: str, filters: Filters) -> str:
+    """Return the spellings, OR-ed, of glossary terms whose multi-word spellings contain `key`.
+
+    Only spellings that match at least one topic are kept; "" when none does.
+    """
+    glossary = current_glossary()
+    entries = glossary.entries_by_word.get(key, []) if key else []
+    spellings = [query for entry in entries for query in entry.tsqueries]
+    # A Chinese spelling is one dictionary word (正弦位置编码), which topics
+    # rarely contain as a whole, so its inner words (正弦, 位置, 编码) are tried too.
+    for entry in entries:
+        for spelling in entry.spellings:
+            inner = [
+                quote_lexeme(inner_word)
+                for run in HAN_RUN.findall(spelling)
+                for word in glossary.segmenter.cut_with_subwords(run)
+                for inner_word in word.subwords or (word.word,)
+            ]
+            spellings.append(combine(inner, "&"))
+    return combine([query for query in spellings if query and matches_any(query, filters)], "|")
+
+
+def _try_without_unmatched_words(
+    results: SearchResults, compiled: CompiledQuery, filters: Filters, language: str
+) -> None:
+    """Search again without the positive words that no topic contains, with a notice naming them.
+
+    One word that occurs nowhere ("位置编码 公式") would otherwise make a query
+    whose other words match well find nothing. A glossary phrase or a long
+    Chinese word that matches nothing as a whole ("concept drift", 概念漂移)
+    is split into its words, and the words that occur are required.
+    """
+    required: list[str] = []
+    unmatched: list[str] = []
+    through_glossary: list[str] = []
+    has_positive_word = False
+    with index_scans():
+        for clause in compiled.clauses:
+            if not clause.positive:
+                required.append(clause.query)
+            elif matches_any(clause.query, filters):
+                required.append(clause.query)
+                has_positive_word = True
+            elif not clause.words:
+                related = _related_glossary_query(clause.glossary_key, filters)
+                if related:
+                    required.append(related)
+                    has_positive_word = True
+                    through_glossary.append(_shown_word(clause.query, compiled))
+                else:
+                    unmatched.append(clause.query)
+            else:
+                found = [word for word in clause.words if matches_any(word, filters)]
+                required.extend(found)
+                has_positive_word = has_positive_word or bool(found)
+                unmatched.extend(word for word in clause.words if word not in found)
+    # Exclusions alone would match every topic.
+    if not (unmatched or through_glossary) or not has_positive_word:
+        return
+    relaxed = dataclasses.replace(compiled, match=combine(required, "&"))
+    attempt = SearchResults(query=results.query, page=results.page, page_size=results.page_size)
+    try:
+        _run(attempt, relaxed, filters, language)
+    except InvalidPage:
+        return
+    if not attempt.total:
+        return
+    separator = "、" if language == "zh" else ", "
+    notices = [results.notice]
+    if unmatched:
+        words = separator.join(_shown_word(clause, compiled) for clause in unmatched)
+        notices.append(
+            gettext("No topic contains every word. Showing results without: %(words)s.")
+            % {"words": words}
+        )
+    if through_glossary:
+        notices.append(
+            gettext(
+                "No topic contains “%(words)s”, so glossary terms that contain it were searched."
+            )
+            % {"words": separator.join(through_glossary)}
+        )
+    attempt.notice = " ".join(filter(None, notices))
+    results.__dict__.update(attempt.__dict__)
 
 
 def _try_correction(

@@ -46,6 +46,15 @@ class GlossaryIndex:
         self.segmenter = segmenter
         self.entries_by_key: dict[tuple[str, ...], list[GlossaryEntry]] = entries_by_key
         self.max_key_length = max((len(key) for key in entries_by_key), default=0)
+        # Terms by each word of their multi-word spellings ("sinusoidal" gives
+        # "sinusoidal positional encoding"), for queries that match nothing as typed.
+        self.entries_by_word: dict[str, list[GlossaryEntry]] = {}
+        for key, entries in entries_by_key.items():
+            if len(key) < 2:
+                continue
+            for word in key:
+                listed = self.entries_by_word.setdefault(word, [])
+                listed.extend(entry for entry in entries if entry not in listed)
 
     def match(self, keys: Sequence[str]) -> list[tuple[int, int, list[GlossaryEntry]]]:
         """Find glossary spellings in a key sequence, longest match first, left to right.

@@ -1,11 +1,15 @@
 """Match, count and rank topics in SQL against the stored search documents.
 
-Ranking. The score is ts_rank over the positive words of the query, OR-ed, with
+Ranking. The score is ts_rank over the reader's own positive words, OR-ed, with
 weights A (titles) 1.0, B (summaries, tags, glossary terms) 0.4, C (bodies)
 0.1. With OR-ed words ts_rank averages over the query words the best weight at
 which each word occurs (extra occurrences add a little, bounded), so a word in
-a title always outscores the same word repeated many times in a body. Ties go
-to the most recently updated topic.
+a title always outscores the same word repeated many times in a body. Glossary
+expansions add EXPANSION_WEIGHT times the score of the best expanded spelling
+that occurs in the topic. A spelling scores the ts_rank of its weakest word and
+counts only when the topic contains all its words, so "model deployment" does
+not rank a topic up for the word "model" alone. Ties go to the most recently
+updated topic.
 
 Cost. ts_rank has to read the whole document, which PostgreSQL stores
 compressed out of line, so ranking thousands of matches would read megabytes.
@@ -28,6 +32,9 @@ from .tsquery import CompiledQuery
 RERANK_WINDOW = 100
 FULL_WEIGHTS = "{0, 0.1, 0.4, 1.0}"  # ts_rank order: D, C, B, A
 HEAD_WEIGHTS = "{0, 0, 0.4, 1.0}"
+# Share of the score that a match through a glossary expansion adds, below the
+# reader's own words so that a topic containing them ranks first.
+EXPANSION_WEIGHT = 0.5
 
 
 @contextmanager
@@ -118,6 +125,15 @@ def count_matches(compiled: CompiledQuery, filters: Filters) -> Facets:
     return Facets(total, category_counts, tag_counts)
 
 
+def matches_any(match: str, filters: Filters) -> bool:
+    """Return whether at least one topic within `filters` matches the tsquery `match`."""
+    where, parameters = _where(filters)
+    sql = f"SELECT EXISTS (SELECT 1 FROM kb_topicsearchdocument d WHERE {where})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters | {"match": match})
+        return cursor.fetchone()[0]
+
+
 def ranked_ids(
     compiled: CompiledQuery, filters: Filters, offset: int, limit: int, *, rerank: bool = True
 ) -> list[RankedId]:
@@ -141,7 +157,17 @@ def ranked_ids(
         )
         SELECT topic_id,
                CASE WHEN cheap_position <= %(rerank)s
-                    THEN ts_rank(%(full_weights)s, document, %(rank)s::tsquery)
+                    THEN ts_rank(%(full_weights)s, document, %(own_rank)s::tsquery)
+                         + %(expansion_weight)s * coalesce((
+                             SELECT max(spelling_rank) FROM (
+                                 SELECT min(ts_rank(%(full_weights)s, document, e.word::tsquery))
+                                        AS spelling_rank
+                                 FROM unnest(%(expansion_ids)s::int[], %(expansion_words)s::text[])
+                                      AS e(id, word)
+                                 GROUP BY e.id
+                                 HAVING bool_and(document @@ e.word::tsquery)
+                             ) AS spellings
+                         ), 0)
                END AS full_rank,
                head_rank
         FROM numbered
@@ -152,6 +178,12 @@ def ranked_ids(
     parameters |= {
         "match": compiled.match,
         "rank": compiled.rank or compiled.match,
+        "own_rank": compiled.own_rank or compiled.rank or compiled.match,
+        "expansion_ids": [
+            number for number, words in enumerate(compiled.expansions) for _word in words
+        ],
+        "expansion_words": [word for words in compiled.expansions for word in words],
+        "expansion_weight": EXPANSION_WEIGHT,
         "head_weights": HEAD_WEIGHTS,
         "full_weights": FULL_WEIGHTS,
         "window": window,

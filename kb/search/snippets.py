@@ -21,6 +21,12 @@ LEAD_FRACTION = 0.25
 ELLIPSIS = "…"
 
 _FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+_FENCED_BLOCK = re.compile(
+    r"(^[ ]{0,3}(?:```|~~~).*?(?:^[ ]{0,3}(?:```|~~~)[ \t]*$|\Z))", re.MULTILINE | re.DOTALL
+)
+_HIDDEN_HTML = re.compile(
+    r"<(script|style)\b.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.IGNORECASE | re.DOTALL
+)
 _DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.DOTALL)
 _INLINE_MATH = re.compile(r"\$[^$\n]+\$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -65,9 +71,25 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def without_hidden_html(markdown: str) -> str:
+    """Remove raw HTML that the page never shows: scripts, styles and comments.
+
+    kb.rendering.sanitise_html drops these elements with their content, so
+    their text must not be searchable or appear in snippets. Fenced code
+    blocks are left alone because the page shows their text. An unclosed
+    <script> or <style> runs to the end, as it does for the Markdown parser.
+    """
+    pieces = []
+    for index, piece in enumerate(_FENCED_BLOCK.split(markdown)):
+        # split() with one group puts the fenced blocks at odd indexes.
+        pieces.append(piece if index % 2 else _HIDDEN_HTML.sub(" ", piece))
+    return "".join(pieces)
+
+
 def plain_text(markdown: str) -> str:
-    """Reduce Markdown to one line of readable text; formulas are left out."""
-    text = _FENCE.sub(" ", markdown)
+    """Reduce Markdown to one line of readable text; formulas and hidden HTML are left out."""
+    text = without_hidden_html(markdown)
+    text = _FENCE.sub(" ", text)
     text = _DISPLAY_MATH.sub(" ", text)
     text = _INLINE_MATH.sub(" ", text)
     text = _IMAGE.sub(r"\1", text)

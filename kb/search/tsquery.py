@@ -28,12 +28,32 @@ class QueryTerm:
     tsquery: str
 
 
+@dataclass(frozen=True)
+class MatchClause:
+    query: str
+    # False for a clause of exclusions only.
+    positive: bool
+    # The separate words of a multi-word clause (a glossary phrase, or the
+    # dictionary words inside a long Chinese word), each a quoted lexeme.
+    words: tuple[str, ...] = ()
+    # The glossary key of a clause that is one plain word, "" otherwise.
+    glossary_key: str = ""
+
+
 @dataclass
 class CompiledQuery:
     # Matches the documents; "" when no searchable word is left.
     match: str = ""
+    # The parts that `match` joins with &, so that a search can retry without
+    # the parts that match nothing.
+    clauses: tuple["MatchClause", ...] = ()
     # The positive alternatives joined by |, for ts_rank (which ignores operators).
     rank: str = ""
+    # The reader's own positive words joined by |, without glossary expansions.
+    own_rank: str = ""
+    # The words of each glossary spelling that expanded a query word, one
+    # quoted lexeme per word ("model deployment" gives ("'model'", "'deploy'")).
+    expansions: tuple[tuple[str, ...], ...] = ()
     latin_lexemes: frozenset[str] = frozenset()
     han_words: frozenset[str] = frozenset()
     terms: tuple[QueryTerm, ...] = ()
@@ -49,6 +69,10 @@ class _Compiler:
         self.tokens: dict[Unit, list[Token]] = {}
         self.keys: dict[Unit, list[str]] = {}
         self.positive_parts: list[str] = []
+        self.own_parts: list[str] = []
+        self.expansions: list[str] = []
+        self.words_of: dict[str, tuple[str, ...]] = {}
+        self.key_of: dict[str, str] = {}
 
     def prepare(self) -> None:
         units = [unit for clause in self.parsed.clauses for unit in clause.units]
@@ -59,8 +83,13 @@ class _Compiler:
         for unit in units:
             self.keys[unit] = token_keys(self.tokens[unit])
 
-    def expanded_terms(self, tokens: list[Token], keys: list[str]) -> list[str]:
-        """Return one tsquery per word or glossary spelling found in the word sequence."""
+    def expanded_terms(
+        self, tokens: list[Token], keys: list[str], *, positive: bool = True
+    ) -> list[str]:
+        """Return one tsquery per word or glossary spelling found in the word sequence.
+
+        With `positive`, the words and their expansions are also recorded for ranking.
+        """
         kept = [(token, key) for token, key in zip(tokens, keys, strict=True) if key]
         spans = self.glossary.match([key for _token, key in kept])
         by_start = {start: (end, entries) for start, end, entries in spans}
@@ -69,13 +98,33 @@ class _Compiler:
             if index in by_start:
                 end, entries = by_start[index]
                 own = combine([self.operand(*kept[i]) for i in range(index, end)], "&")
-                alternatives = [own] + [q for entry in entries for q in entry.tsqueries]
-                terms.append(combine(alternatives, "|"))
+                expansions = [q for entry in entries for q in entry.tsqueries if q != own]
+                term = combine([own, *expansions], "|")
+                terms.append(term)
+                if end - index > 1:
+                    self.words_of[term] = tuple(self.operand(*kept[i]) for i in range(index, end))
+                else:
+                    self.words_of[term] = self.subwords(*kept[index])
+                if positive:
+                    self.own_parts.append(own)
+                    self.expansions.extend(expansions)
                 index = end
             else:
-                terms.append(self.operand(*kept[index]))
+                own = self.operand(*kept[index])
+                terms.append(own)
+                self.words_of[own] = self.subwords(*kept[index])
+                self.key_of[own] = kept[index][1]
+                if positive:
+                    self.own_parts.append(own)
                 index += 1
         return terms
+
+    def subwords(self, token: Token, _key: str) -> tuple[str, ...]:
+        """Return the dictionary words inside a Chinese word, quoted; () for a Latin word."""
+        if token.kind == "latin":
+            return ()
+        words = self.glossary.segmenter.cut_with_subwords(token.text)
+        return tuple(quote_lexeme(word) for han in words for word in han.subwords)
 
     def operand(self, token: Token, key: str) -> str:
         return without_phrases(key) if token.kind == "latin" else quote_lexeme(token.text)
@@ -96,10 +145,14 @@ class _Compiler:
         return combine(parts, "&")
 
     def unit_query(self, unit: Unit) -> str:
+        positive = not unit.negated
         if unit.phrase:
             query = self.phrase(unit)
+            if positive:
+                self.own_parts.append(query)
         else:
-            query = combine(self.expanded_terms(self.tokens[unit], self.keys[unit]), "&")
+            terms = self.expanded_terms(self.tokens[unit], self.keys[unit], positive=positive)
+            query = combine(terms, "&")
         if not query:
             return ""
         if unit.negated:
@@ -175,6 +228,7 @@ def compile_query(
     compiler.prepare()
 
     clause_queries: list[str] = []
+    match_clauses: list[MatchClause] = []
     positive_clause = False
     clauses = list(parsed.clauses)
     index = 0
@@ -192,7 +246,14 @@ def compile_query(
                 elif prefix:
                     terms.append(prefix)
                 compiler.positive_parts.append(prefix or "")
+                compiler.own_parts.append(prefix or "")
             clause_queries.extend(terms)
+            match_clauses.extend(
+                MatchClause(
+                    term, True, compiler.words_of.get(term, ()), compiler.key_of.get(term, "")
+                )
+                for term in terms
+            )
             positive_clause = positive_clause or bool(terms)
             index = end
             continue
@@ -200,10 +261,10 @@ def compile_query(
         alternatives = [compiler.unit_query(unit) for unit in clauses[index].units]
         query = combine(alternatives, "|")
         if query:
+            positive = any(part and not part.startswith("!") for part in alternatives)
             clause_queries.append(query)
-            positive_clause = positive_clause or any(
-                part and not part.startswith("!") for part in alternatives
-            )
+            match_clauses.append(MatchClause(query, positive))
+            positive_clause = positive_clause or positive
         index += 1
 
     match = combine(clause_queries, "&") if positive_clause else ""
@@ -211,7 +272,13 @@ def compile_query(
     latin, han = _highlight_words(rank)
     return CompiledQuery(
         match=match,
+        clauses=tuple(match_clauses),
         rank=rank,
+        own_rank=combine(compiler.own_parts, "|"),
+        expansions=tuple(
+            tuple(match.group() for match in _QUOTED_LEXEME.finditer(expansion))
+            for expansion in dict.fromkeys(compiler.expansions)
+        ),
         latin_lexemes=latin,
         han_words=han,
         terms=_query_terms(parsed, compiler),

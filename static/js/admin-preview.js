@@ -13,6 +13,9 @@
     return path.slice(0, path.indexOf(marker) + marker.length) + "preview/";
   }
 
+  var failedLabel = document.documentElement.lang.indexOf("zh") === 0
+    ? "预览失败" : "Preview failed";
+
   function addPreview(textarea) {
     var button = document.createElement("button");
     button.type = "button";
@@ -30,9 +33,17 @@
         body: body,
         credentials: "same-origin",
       })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + response.statusText);
+          return response.json();
+        })
         .then(function (data) {
           output.innerHTML = data.html || "";
+          output.hidden = false;
+        })
+        .catch(function (error) {
+          // The body may be over the request size limit, or the session may have ended.
+          output.textContent = failedLabel + " (" + error.message + ")";
           output.hidden = false;
         });
     });

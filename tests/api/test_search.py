@@ -107,7 +107,7 @@ def test_punctuation_only_query_gets_notice(api_client):
     assert body["notice"]
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "a\x00b", "😀" * 50, "x" * 12_000, "'; DROP"])
+@pytest.mark.parametrize("query", ['"unbalanced', "a\x00b", "😀" * 50, "x" * 10_000, "'; DROP"])
 def test_odd_queries_do_not_fail(api_client, query):
     response = api_client.get("/api/search/", {"q": query})
 
@@ -157,6 +157,7 @@ def _fields(response) -> dict:
             "large-language-models, model-architecture, training.",
         ),
         ({"q": "x", "tags": "rag,nowhere"}, "tags", None),
+        ({"q": "x" * 10_001}, "q", "q is too long: the limit is 10000 characters."),
         ({"q": "x", "category": "tr\x00aining"}, "category", None),
     ],
 )
@@ -166,6 +167,20 @@ def test_invalid_search_parameters_are_400(api_client, params, field, message):
     assert list(fields) == [field]
     if message is not None:
         assert fields[field] == [message]
+
+
+def test_errors_follow_accept_language(api_client):
+    response = api_client.get("/api/search/", {"q": "nginx", "page": 2}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert _fields(response) == {"page": ["Page 2 does not exist: the results have 1 page."]}
+
+
+def test_errors_ignore_content_language(api_client):
+    response = api_client.get(
+        "/api/search/", {"q": "nginx", "page": 2, "lang": "en"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert _fields(response) == {"page": ["第 2 页不存在：结果共有 1 页。"]}
 
 
 def test_search_answers_conditional_get(api_client):

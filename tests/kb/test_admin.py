@@ -119,3 +119,10 @@ def test_translation_state_filter(staff_client, make_topic, state):
     assert response.status_code == 200
     shown = "仅中文" in response.content.decode()
     assert shown == (state == "missing-en")
+
+
+@pytest.mark.parametrize("version", ["abc", "1x", "%00"])
+def test_history_version_must_be_a_number(staff_client, version):
+    topic = Topic.objects.get(slug="rag-optimization")
+    response = staff_client.get(f"/admin/kb/topic/{topic.pk}/history/{version}/")
+    assert response.status_code == 404

@@ -135,3 +135,43 @@ def test_loading_content_twice_changes_nothing(db):
     report = load_content()
     assert set(report.changed.values()) == {0}
     assert Topic.history.count() == history
+
+
+def test_loader_keeps_editor_changes(db):
+    from kb.content_loader import load_content
+
+    topic = Topic.objects.get(slug="positional-encoding")
+    topic.body_en = "An editor rewrote this body."
+    topic.summary_zh = "编辑改过的摘要"
+    topic.save()
+    topic.tags.set([])
+
+    load_content()
+    topic.refresh_from_db()
+    assert topic.body_en == "An editor rewrote this body."
+    assert topic.summary_zh == "编辑改过的摘要"
+    assert not topic.tags.exists()
+
+
+def test_loader_update_restores_shipped_text(db):
+    from kb.content_loader import load_content
+
+    topic = Topic.objects.get(slug="positional-encoding")
+    shipped = topic.body_en
+    topic.body_en = "An editor rewrote this body."
+    topic.save()
+
+    load_content(update=True)
+    topic.refresh_from_db()
+    assert topic.body_en == shipped
+
+
+def test_loader_recreates_deleted_topic(db):
+    from kb.content_loader import load_content
+
+    Topic.objects.filter(slug="rag-optimization").delete()
+    load_content()
+    restored = Topic.objects.get(slug="rag-optimization")
+    assert restored.complete_languages == ["zh", "en"]
+    assert restored.tags.exists()
+    assert restored.related.exists()

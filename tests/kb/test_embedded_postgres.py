@@ -39,3 +39,31 @@ def test_root_start_logs_what_pgserver_changes(tmp_path, monkeypatch, caplog):
         server._log_root_side_effects(private / "postgres")
     assert "system user 'pgserver'" in caplog.text
     assert str(private) in caplog.text
+
+
+def test_corrupt_handle_list_is_removed(tmp_path):
+    handle_list = tmp_path / ".handle_pids.json"
+    handle_list.write_text("")
+    server._discard_corrupt_handle_list(tmp_path)
+    assert not handle_list.exists()
+
+
+def test_valid_handle_list_is_kept(tmp_path):
+    handle_list = tmp_path / ".handle_pids.json"
+    handle_list.write_text("[123]")
+    server._discard_corrupt_handle_list(tmp_path)
+    assert handle_list.read_text() == "[123]"
+
+
+def test_sigterm_becomes_normal_exit(monkeypatch):
+    import signal
+
+    monkeypatch.setattr(signal, "getsignal", lambda signum: signal.SIG_DFL)
+    installed = {}
+    monkeypatch.setattr(
+        signal, "signal", lambda signum, handler: installed.update({signum: handler})
+    )
+    server._stop_cleanly_on_sigterm()
+    with pytest.raises(SystemExit) as exit_info:
+        installed[signal.SIGTERM](signal.SIGTERM, None)
+    assert exit_info.value.code == 128 + signal.SIGTERM

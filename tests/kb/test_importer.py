@@ -138,3 +138,61 @@ def test_slug_marker_targets_existing_topic(db):
     report = import_sections(sections, "en")
     assert report.updated == ["positional-encoding"]
     assert Topic.objects.get(slug="positional-encoding").body_en == "New."
+
+
+def test_numbered_heading_in_body_round_trips(db, tmp_path, make_topic):
+    body = "引言\n\n# 3. 正文里的编号标题\n\n```bash\n# 1. not a heading\n```\n\n结尾"
+    topic = make_topic(title_zh="往返", body_zh=body)
+    exported = tmp_path / "zh.md"
+    call_command("export_cheatsheet", "--lang", "zh", "--output", str(exported))
+    assert "# 3\\. 正文里的编号标题" in exported.read_text(encoding="utf-8")
+    count = Topic.objects.count()
+
+    call_command("import_cheatsheet", str(exported), "--lang", "zh")
+    topic.refresh_from_db()
+    assert topic.body_zh == body
+    assert Topic.objects.count() == count
+
+
+def test_import_never_overwrites_topic_by_order_alone(db, make_topic):
+    edited = make_topic(title_zh="手写的主题", body_zh="编辑写的正文", order=0)
+    report = import_sections(parse("# 0. 零\n\nz"), "zh")
+    edited.refresh_from_db()
+    assert edited.body_zh == "编辑写的正文"
+    assert len(report.created) == 1
+
+
+def test_import_fills_missing_translation_by_order(db, make_topic):
+    chinese_only = make_topic(title_zh="只有中文", title_en="", body_en="", order=40)
+    report = import_sections(parse("# 40. English only now\n\nEnglish body."), "en")
+    chinese_only.refresh_from_db()
+    assert report.updated == [chinese_only.slug]
+    assert chinese_only.title_en == "English only now"
+
+
+def test_import_matches_existing_topic_by_title(db, make_topic):
+    topic = make_topic(title_en="Warmup basics", body_en="old", order=3)
+    report = import_sections(parse("# 8. Warmup basics\n\nnew body"), "en")
+    topic.refresh_from_db()
+    assert report.updated == [topic.slug]
+    assert topic.body_en == "new body"
+
+
+def test_import_rejects_ambiguous_title(db, make_topic):
+    make_topic(title_en="Same title")
+    make_topic(title_en="Same title")
+    with pytest.raises(ImportFailed, match="several topics"):
+        import_sections(parse("# 1. Same title\n\nbody"), "en")
+
+
+def test_file_with_nul_character_is_rejected(db, tmp_path):
+    path = tmp_path / "nul.md"
+    path.write_bytes("# 1. 标题\n\n正\x00文".encode())
+    with pytest.raises(CommandError, match="NUL character"):
+        call_command("import_cheatsheet", str(path), "--lang", "zh")
+
+
+def test_windows_line_ends_stored_as_unix(make_topic):
+    topic = make_topic(body_en="line one\r\nline two\r\n")
+    topic.refresh_from_db()
+    assert topic.body_en == "line one\nline two"

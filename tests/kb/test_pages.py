@@ -150,6 +150,15 @@ def test_topic_list_rejects_unknown_filters(client, query):
     assert "form-error" in response.content.decode()
 
 
+def test_topic_list_names_unknown_category(client):
+    response = client.get("/en/topics/?category=nope")
+
+    assert response.status_code == 400
+    assert "No category has the slug “nope”. Allowed: deployment-mlops" in (
+        response.content.decode()
+    )
+
+
 def test_glossary_page_lists_term_pairs(client):
     html = client.get("/zh-hans/glossary/").content.decode()
     assert "学习率" in html
@@ -184,3 +193,10 @@ def test_health_endpoints(client):
 @pytest.mark.parametrize("path", ["%00", "a%00b", "学习率", "x" * 3000, "..%2f..%2fetc"])
 def test_malformed_topic_address_is_404(client, path):
     assert client.get(f"/en/topics/{path}/").status_code == 404
+
+
+def test_topic_list_offers_tag_checkboxes_in_page_language(client):
+    html = client.get("/zh-hans/topics/").content.decode()
+    assert re.search(r'<input type="checkbox" name="tag" value="nginx"', html)
+    assert "学习率 / learning rate" not in html
+    assert ">学习率<" in html or " 学习率</label>" in html

@@ -72,4 +72,23 @@ RELEVANCE_CASES = [
     ("fine-tuning -retrieval", FT, "first"),
     ("nginx OR certbot", DEPLOY, "first"),
     ("faiss OR 向量索引", RAG, "first"),
+    # Glossary expansions must not outrank the reader's own words: "model
+    # deployment" expands deploy queries, "model decay" shares "decay".
+    ("deploy", DEPLOY, "first"),
+    ("deployment", DEPLOY, "first"),
+    ("部署", DEPLOY, "first"),
+    ("模型部署", DEPLOY, "first"),
+    ("怎么部署", DEPLOY, "first"),
+    ("模型上线", DEPLOY, "first"),
+    ("学习率衰减", TL, "first"),
+    ("learning rate decay", TL, "first"),
+    # A word that no topic contains is left out instead of emptying the results.
+    ("位置编码 公式", PE, "first"),
+    ("sinusoidal positional encoding", PE, "first"),
+    ("sinusoidal", PE, "first"),
+    ("概念漂移", HEALTH, "first"),
+    ("concept drift", HEALTH, "first"),
+    ("https 证书", DEPLOY, "first"),
+    ("学习 率", TL, "first"),
+    ("gunicorn 4 workers", DEPLOY, "first"),
 ]

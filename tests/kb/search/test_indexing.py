@@ -29,6 +29,25 @@ def test_updated_body_is_found_at_once(make_topic):
 
 
 @pytest.mark.django_db
+def test_script_and_comment_text_not_indexed(make_topic):
+    make_topic(
+        slug="hidden-html",
+        body_zh="看得见的斑马。\n\n<script>alert('穿山甲')</script>\n\n<!-- 长颈鹿 -->",
+    )
+
+    assert _slugs("斑马") == ["hidden-html"]
+    assert _slugs("穿山甲") == []
+    assert _slugs("长颈鹿") == []
+
+
+@pytest.mark.django_db
+def test_script_in_code_block_is_indexed(make_topic):
+    make_topic(slug="code-html", body_zh="```html\n<script>alert('穿山甲')</script>\n```\n")
+
+    assert _slugs("穿山甲") == ["code-html"]
+
+
+@pytest.mark.django_db
 def test_document_written_in_same_transaction(make_topic):
     topic = make_topic(slug="atomic-topic")
     assert TopicSearchDocument.objects.filter(topic=topic).exists()

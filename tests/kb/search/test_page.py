@@ -58,6 +58,35 @@ def test_invalid_input_gives_400_page(client, parameters):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("parameters", [{"category": "nope"}, {"tag": "a"}, {"page": "0"}], ids=str)
+def test_invalid_filter_keeps_query(client, parameters):
+    response = client.get(_search_url("zh-hans"), {"q": "学习率", **parameters})
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert 'value="学习率"' in html
+    assert 'href="/zh-hans/search/?q=%E5%AD%A6%E4%B9%A0%E7%8E%87"' in html
+
+
+@pytest.mark.django_db
+def test_unknown_category_names_value_and_allowed_slugs(client):
+    response = client.get(_search_url("zh-hans"), {"q": "学习率", "category": "nope"})
+    html = response.content.decode()
+
+    assert "没有分类的短名是“nope”" in html
+    assert "deployment-mlops, large-language-models, model-architecture, training" in html
+
+
+@pytest.mark.django_db
+def test_unknown_tag_names_value_and_allowed_slugs(client):
+    response = client.get(_search_url(), {"q": "nginx", "tag": ["nginx", "zzz"]})
+    html = response.content.decode()
+
+    assert "Unknown tag slugs: zzz. Allowed: " in html
+    assert "nginx, " in html
+
+
+@pytest.mark.django_db
 def test_invalid_page_error_in_reader_language(client):
     response = client.get(_search_url("zh-hans"), {"q": "nginx", "page": "0"})
     assert response.status_code == 400
@@ -119,6 +148,19 @@ def test_suggest_returns_titles_in_language(client):
     data = client.get(url, {"q": "位置"}).json()
     assert data["suggestions"][0]["slug"] == "positional-encoding"
     assert data["suggestions"][0]["url"] == "/zh-hans/topics/positional-encoding/"
+
+
+@pytest.mark.django_db
+def test_suggest_rejects_overlong_query(client):
+    with translation.override("en"):
+        url = reverse("kb:search-suggest")
+    response = client.get(url, {"q": "x" * 10_001})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "q is too long: the limit is 10000 characters.",
+        "suggestions": [],
+    }
 
 
 @pytest.mark.django_db

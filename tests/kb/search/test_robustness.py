@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from kb.search import search
+from kb.search import InvalidPage, search
 
 NASTY_QUERIES = [
     '"unbalanced quote',
@@ -75,6 +75,58 @@ def test_long_query_is_truncated_with_notice():
     results = search(" ".join(["learning"] * 40), language="en")
     assert results.notice
     assert results.total >= 1
+
+
+@pytest.mark.django_db
+def test_unmatched_word_is_left_out_with_notice():
+    results = search("位置编码 公式", language="en")
+
+    assert [hit.topic.slug for hit in results.hits] == ["positional-encoding"]
+    assert results.notice == "No topic contains every word. Showing results without: 公式."
+
+
+@pytest.mark.django_db
+def test_unmatched_glossary_phrase_keeps_its_matching_words():
+    results = search("concept drift", language="zh")
+
+    assert [hit.topic.slug for hit in results.hits] == ["model-health-in-production"]
+    assert results.notice == "没有主题包含所有词。以下结果未要求这些词：concept。"
+
+
+@pytest.mark.django_db
+def test_unmatched_word_searches_glossary_terms_containing_it():
+    results = search("sinusoidal", language="en")
+
+    assert [hit.topic.slug for hit in results.hits] == ["positional-encoding"]
+    assert results.notice == (
+        "No topic contains “sinusoidal”, so glossary terms that contain it were searched."
+    )
+
+
+@pytest.mark.django_db
+def test_relaxed_search_has_later_pages():
+    first = search("transformer zzzqx", language="en", page_size=1)
+    second = search("transformer zzzqx", language="en", page_size=1, page=2)
+
+    assert first.num_pages >= 2
+    assert second.page == 2
+    assert second.hits
+    assert second.hits[0].topic != first.hits[0].topic
+
+
+@pytest.mark.django_db
+def test_page_beyond_empty_results_is_invalid():
+    with pytest.raises(InvalidPage):
+        search("zzzqx", language="en", page=2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["zzzqx 公式", "-transformer zzzqx", "zzzqx"])
+def test_query_without_matching_words_stays_empty(query):
+    results = search(query, language="en")
+
+    assert results.total == 0
+    assert results.hits == []
 
 
 @pytest.mark.django_db

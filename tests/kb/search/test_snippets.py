@@ -5,7 +5,7 @@ import re
 import pytest
 
 from kb.search import search
-from kb.search.snippets import plain_text
+from kb.search.snippets import plain_text, without_hidden_html
 
 
 def _unmarked(html: str) -> str:
@@ -106,3 +106,21 @@ def test_phrase_and_exclusion():
     assert "transformer-learning-rate" not in [
         h.topic.slug for h in search("学习率 -网格搜索", language="zh").hits
     ]
+
+
+def test_plain_text_drops_scripts_styles_and_comments():
+    markdown = (
+        "Before <SCRIPT type='x'>alert('admin')</script> <style>p {}</style> <!-- c --> after"
+    )
+
+    assert plain_text(markdown) == "Before after"
+
+
+def test_unclosed_script_hides_the_rest():
+    assert plain_text("Shown\n\n<script>\nalert(1)\n\nStill script") == "Shown"
+
+
+def test_fenced_code_keeps_script_text():
+    markdown = "Text\n\n```html\n<script>alert(1)</script>\n```\n\n<script>x()</script>"
+
+    assert without_hidden_html(markdown) == "Text\n\n```html\n<script>alert(1)</script>\n```\n\n "
