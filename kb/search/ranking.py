@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from ..models import Category, Tag, Topic
 from .tsquery import CompiledQuery
 
-RERANK_WINDOW = 100
+RERANK_WINDOW = 30
 FULL_WEIGHTS = "{0, 0.1, 0.4, 1.0}"  # ts_rank order: D, C, B, A
 HEAD_WEIGHTS = "{0, 0, 0.4, 1.0}"
 # Share of the score that a match through a glossary expansion adds, below the
