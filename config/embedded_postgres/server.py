@@ -121,6 +121,8 @@ def _stop_cleanly_on_sigterm() -> None:
     handlers, which would leave the embedded server running with no client.
     A handler that the program installed itself is left alone.
     """
+    # NOTE: runserver's auto-reloader connects from a worker thread, so under
+    # `make run` SIGTERM keeps its default action and the server keeps running.
     if threading.current_thread() is not threading.main_thread():
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
