@@ -90,7 +90,7 @@ def drf_service_unavailable(request, error: Exception) -> Response:
 
 
 def _bad_request_response(exc: Exception) -> Response | None:
-    """Answer request bodies that cannot be processed as the client's error, not a 500."""
+    """Return a 4xx response for request bodies that cannot be processed, or None."""
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         message = _("The request body is larger than %(limit)s bytes.") % {"limit": limit}
@@ -120,7 +120,7 @@ def exception_handler(exc, context):
 
     set_rollback()
     if isinstance(exc, DATABASE_ERRORS):
-        # The same answer as pages get from ops.database_errors, in this envelope.
+        # The same 503 that pages get from ops.database_errors, in this envelope.
         return drf_service_unavailable(context.get("request"), exc)
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(exc)

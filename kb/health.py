@@ -10,12 +10,12 @@ logger = logging.getLogger(__name__)
 
 
 def healthz(request):
-    """The process is up and answering; touches nothing else."""
+    """Return 200 while the process serves requests, without touching the database."""
     return JsonResponse({"status": "ok"})
 
 
 def readyz(request):
-    """The database answers and every migration is applied."""
+    """Return 200 when the database is reachable and every migration is applied, else 503."""
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())

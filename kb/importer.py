@@ -60,7 +60,7 @@ def import_sections(
 ) -> ImportReport:
     """Write each section's title and body into the topic it belongs to.
 
-    `_find_topic` says which topic a section belongs to; when none matches, a
+    `_find_topic` picks the topic a section belongs to. When none matches, a
     new topic is created. Topics whose text is already equal are not saved, so
     a second import of the same file changes nothing. Any invalid section rolls
     the whole import back and raises ImportFailed.

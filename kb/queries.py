@@ -43,7 +43,7 @@ def topic_for_page(user, slug: str) -> Topic | None:
 
 
 def glossary_link_targets(language: str) -> list[LinkTarget]:
-    """One target per spelling of every term, pointing at its glossary entry."""
+    """Return one link target per spelling of every term, pointing at its glossary entry."""
     base = reverse("kb:glossary")
     targets = []
     for term in GlossaryTerm.objects.all():

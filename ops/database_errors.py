@@ -34,7 +34,7 @@ def log_outage(request, error: Exception) -> None:
         _suppressed += 1
         return
     logger.warning(
-        "Database unavailable, answered %s %s with 503 (%d similar answers not logged): %s",
+        "Database unavailable, returned 503 for %s %s (%d similar responses not logged): %s",
         request.method,
         request.path,
         _suppressed,

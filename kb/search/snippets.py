@@ -41,7 +41,7 @@ LATIN_WORD_IN_TEXT = re.compile(f"[^\\W_{HAN_CHARACTERS}]+")
 
 @dataclass(frozen=True)
 class Highlighter:
-    """What to mark: English lexemes (via `lexeme_of`) and Chinese words as substrings."""
+    """Terms to mark: English lexemes (via `lexeme_of`) and Chinese words as substrings."""
 
     latin_lexemes: frozenset[str]
     han_words: frozenset[str]
